@@ -1,0 +1,5 @@
+#include "config.h"
+
+#include "storm-error.h"
+
+G_DEFINE_QUARK (storm-error-quark, storm_error)

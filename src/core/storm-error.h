@@ -1,0 +1,23 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define STORM_ERROR (storm_error_quark ())
+
+typedef enum {
+  STORM_ERROR_FAILED,
+  STORM_ERROR_NEWER_SCHEMA,
+  STORM_ERROR_NOT_A_DATABASE,
+  STORM_ERROR_DATABASE,
+  STORM_ERROR_PARSE,
+  STORM_ERROR_INVALID,
+  STORM_ERROR_NOT_FOUND,
+  STORM_ERROR_CANCELLED,
+  STORM_ERROR_REFUSED,
+} StormError;
+
+GQuark storm_error_quark (void);
+
+G_END_DECLS
