@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "storm-error.h"
+#include "storm-hash.h"
 #include "storm-store-db.h"
 #include "storm-store-schema.h"
 
@@ -295,6 +296,7 @@ storm_db_open (const char  *path,
     }
   sqlite3_extended_result_codes (db->handle, 1);
   sqlite3_busy_timeout (db->handle, 10000);
+  storm_hash_register (db->handle);
 
   if (!check_identity (db, error))
     return NULL;
