@@ -16,8 +16,9 @@
 struct _StormDb
 {
   sqlite3 *handle;
-  char    *path;
-  int      schema_version;
+  char       *path;
+  int         schema_version;
+  GHashTable *cache;
 };
 
 static gboolean
@@ -137,6 +138,31 @@ storm_db_prepare (StormDb     *db,
       storm_db_fail (db, error, "preparing a statement");
       return NULL;
     }
+  return stmt;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+sqlite3_stmt *
+storm_db_cached (StormDb     *db,
+                 const char  *sql,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->cache, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  stmt = storm_db_prepare (db, sql, error);
+  if (stmt != NULL)
+    g_hash_table_insert (db->cache, (gpointer) sql, stmt);
   return stmt;
 }
 
@@ -287,6 +313,7 @@ storm_db_open (const char  *path,
 
   db = g_new0 (StormDb, 1);
   db->path = g_strdup (path);
+  db->cache = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
   if (sqlite3_open_v2 (path, &db->handle,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
@@ -321,6 +348,7 @@ storm_db_close (StormDb *db)
 {
   if (db == NULL)
     return;
+  g_clear_pointer (&db->cache, g_hash_table_unref);
   if (db->handle != NULL)
     sqlite3_close_v2 (db->handle);
   g_free (db->path);

@@ -27,6 +27,12 @@ gboolean      storm_db_exec          (StormDb       *db,
 sqlite3_stmt *storm_db_prepare       (StormDb       *db,
                                       const char    *sql,
                                       GError       **error);
+/* A prepared statement kept for the life of the connection, keyed by
+ * the address of @sql (pass a string literal). Do not finalize it; it is
+ * reset and its bindings cleared before it is returned. */
+sqlite3_stmt *storm_db_cached        (StormDb       *db,
+                                      const char    *sql,
+                                      GError       **error);
 gboolean      storm_db_step_done     (StormDb       *db,
                                       sqlite3_stmt  *stmt,
                                       GError       **error);
