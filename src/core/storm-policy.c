@@ -114,8 +114,10 @@ load_arm_keys (StormDb  *db,
   sqlite3_bind_int64 (stmt, 1, storm_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, storm_id);
+
       g_set_error (error, STORM_ERROR, STORM_ERROR_NOT_FOUND,
-                   _("Storm %" G_GINT64_FORMAT " does not exist."), storm_id);
+                   _("Storm %s does not exist."), id_text);
       return FALSE;
     }
   keys->seed = sqlite3_column_int64 (stmt, 1);
@@ -145,43 +147,45 @@ cancel_cb (void *data)
   return g_cancellable_is_cancelled (data) ? 1 : 0;
 }
 
-static gboolean
-fill_summary (StormDb             *db,
-              gint64               execution_id,
-              StormPolicySummary  *summary,
-              GError             **error)
+typedef struct
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 n_properties;
+  gint64 n_treat;
+  gint64 n_hold;
+  gint64 n_universal;
+  gint64 n_rct;
+  double sum_uplift;
+  double expected_conversions;
+} Tally;
 
-  stmt = storm_db_prepare (db,
-                           "SELECT count (*), "
-                           "  coalesce (sum (d.decision = 'treat'), 0), "
-                           "  coalesce (sum (d.reason = 'below_threshold'), 0), "
-                           "  coalesce (sum (d.reason = 'universal_control'), 0), "
-                           "  coalesce (sum (d.reason = 'rct_control'), 0), "
-                           "  coalesce (sum (CASE WHEN d.decision = 'treat' "
-                           "                 THEN coalesce (sp.base_rate, 0) + coalesce (d.uplift, 0) END), 0), "
-                           "  avg (CASE WHEN d.decision = 'treat' THEN d.uplift END) "
-                           "FROM policy_decisions_log d "
-                           "JOIN policy_executions e ON e.id = d.execution_id "
-                           "JOIN storm_properties sp ON sp.storm_id = e.storm_id AND sp.property_id = d.property_id "
-                           "WHERE d.execution_id = ?1",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, execution_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return storm_db_fail (db, error, "counting decisions");
-  summary->execution_id = execution_id;
-  summary->n_properties = sqlite3_column_int64 (stmt, 0);
-  summary->n_treat = sqlite3_column_int64 (stmt, 1);
-  summary->n_hold = sqlite3_column_int64 (stmt, 2);
-  summary->n_universal = sqlite3_column_int64 (stmt, 3);
-  summary->n_rct = sqlite3_column_int64 (stmt, 4);
-  summary->expected_conversions = sqlite3_column_double (stmt, 5);
-  summary->predicted_lift = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 6);
-  summary->routes_needed = 0;
-  return TRUE;
+/* storm_tally(decision, arm, uplift, base_rate) returns @decision and
+ * counts it on the way, so the decision log and its summary come from one
+ * INSERT … SELECT instead of a second pass over a million rows. */
+static void
+tally_func (sqlite3_context  *context,
+            int               argc,
+            sqlite3_value   **argv)
+{
+  Tally *tally = sqlite3_user_data (context);
+  const char *decision = (const char *) sqlite3_value_text (argv[0]);
+  const char *arm = (const char *) sqlite3_value_text (argv[1]);
+
+  tally->n_properties++;
+  if (decision != NULL && decision[0] == 't')
+    {
+      double uplift = sqlite3_value_double (argv[2]);
+
+      tally->n_treat++;
+      tally->sum_uplift += uplift;
+      tally->expected_conversions += uplift + sqlite3_value_double (argv[3]);
+    }
+  else if (arm != NULL && arm[0] == 'u')
+    tally->n_universal++;
+  else if (arm != NULL && arm[0] == 'r')
+    tally->n_rct++;
+  else
+    tally->n_hold++;
+  sqlite3_result_value (context, argv[0]);
 }
 
 static gboolean
@@ -199,18 +203,25 @@ apply_in_transaction (StormDb                 *db,
   g_autoptr(sqlite3_stmt) retire = NULL;
   g_autoptr(sqlite3_stmt) decide = NULL;
   g_autoptr(sqlite3_stmt) counts = NULL;
+  Tally tally = { 0 };
   gint64 execution_id;
 
   storm_progress_report (progress, 0.05, _("Assigning control groups"));
-  assign = storm_db_prepare (db,
-                             "INSERT OR IGNORE INTO experiment_assignments (storm_id, property_id, arm) "
-                             "SELECT ?1, sp.property_id, " ARM_EXPR " " ARM_FROM,
-                             error);
-  if (assign == NULL)
-    return FALSE;
-  bind_arm_keys (assign, storm_id, keys, params->rct_pct);
-  if (!storm_db_step_done (db, assign, error))
-    return FALSE;
+  /* Arms are drawn once per property and kept; on a re-apply they all
+   * exist already and this scan is skipped. */
+  if (storm_db_count_rows (db, "SELECT count (*) FROM experiment_assignments WHERE storm_id = ?1", storm_id) !=
+      storm_db_count_rows (db, "SELECT count (*) FROM storm_properties WHERE storm_id = ?1", storm_id))
+    {
+      assign = storm_db_prepare (db,
+                                 "INSERT OR IGNORE INTO experiment_assignments (storm_id, property_id, arm) "
+                                 "SELECT ?1, sp.property_id, " ARM_EXPR " " ARM_FROM,
+                                 error);
+      if (assign == NULL)
+        return FALSE;
+      bind_arm_keys (assign, storm_id, keys, params->rct_pct);
+      if (!storm_db_step_done (db, assign, error))
+        return FALSE;
+    }
 
   retire = storm_db_prepare (db, "UPDATE policy_executions SET is_current = 0 WHERE storm_id = ?1 AND is_current = 1", error);
   if (retire == NULL)
@@ -237,10 +248,14 @@ apply_in_transaction (StormDb                 *db,
   execution_id = sqlite3_last_insert_rowid (storm_db_handle (db));
 
   storm_progress_report (progress, 0.3, _("Recording decisions"));
+  if (sqlite3_create_function (storm_db_handle (db), "storm_tally", 4, SQLITE_UTF8, &tally,
+                               tally_func, NULL, NULL) != SQLITE_OK)
+    return storm_db_fail (db, error, "preparing the decision log");
   decide = storm_db_prepare (db,
                              "INSERT INTO policy_decisions_log (execution_id, property_id, decision, reason, uplift, uplift_band) "
                              "SELECT ?1, ea.property_id, "
-                             "  CASE WHEN ea.arm = 'eligible' AND sp.uplift >= ?2 THEN 'treat' ELSE 'hold' END, "
+                             "  storm_tally (CASE WHEN ea.arm = 'eligible' AND sp.uplift >= ?2 THEN 'treat' ELSE 'hold' END, "
+                             "               ea.arm, sp.uplift, sp.base_rate), "
                              "  CASE WHEN ea.arm <> 'eligible' THEN ea.arm "
                              "       WHEN sp.uplift >= ?2 THEN 'above_threshold' ELSE 'below_threshold' END, "
                              "  sp.uplift, CAST (sp.uplift * 20 AS INTEGER) "
@@ -256,10 +271,19 @@ apply_in_transaction (StormDb                 *db,
   if (!storm_db_step_done (db, decide, error))
     return FALSE;
 
-  storm_progress_report (progress, 0.8, _("Counting"));
-  if (!fill_summary (db, execution_id, summary, error))
-    return FALSE;
+  g_clear_pointer (&decide, sqlite3_finalize);
+  sqlite3_create_function (storm_db_handle (db), "storm_tally", 4, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+
+  summary->execution_id = execution_id;
   summary->threshold = threshold;
+  summary->n_properties = tally.n_properties;
+  summary->n_treat = tally.n_treat;
+  summary->n_hold = tally.n_hold;
+  summary->n_universal = tally.n_universal;
+  summary->n_rct = tally.n_rct;
+  summary->expected_conversions = tally.expected_conversions;
+  summary->predicted_lift = tally.n_treat > 0 ? tally.sum_uplift / tally.n_treat : NAN;
+  summary->routes_needed = 0;
 
   counts = storm_db_prepare (db,
                              "UPDATE policy_executions SET n_properties = ?2, n_treat = ?3, n_hold = ?4, "

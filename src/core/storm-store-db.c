@@ -179,6 +179,22 @@ storm_db_step_done (StormDb       *db,
   return TRUE;
 }
 
+gint64
+storm_db_count_rows (StormDb    *db,
+                     const char *sql,
+                     gint64      arg)
+{
+  g_autoptr(sqlite3_stmt) stmt = storm_db_prepare (db, sql, NULL);
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, arg);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 gboolean
 storm_db_begin (StormDb  *db,
                 GError  **error)

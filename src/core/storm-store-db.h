@@ -36,6 +36,10 @@ sqlite3_stmt *storm_db_cached        (StormDb       *db,
 gboolean      storm_db_step_done     (StormDb       *db,
                                       sqlite3_stmt  *stmt,
                                       GError       **error);
+/* First column of the first row of @sql with ?1 bound to @arg; -1 on error. */
+gint64        storm_db_count_rows    (StormDb       *db,
+                                      const char    *sql,
+                                      gint64         arg);
 gboolean      storm_db_begin         (StormDb       *db,
                                       GError       **error);
 gboolean      storm_db_commit        (StormDb       *db,

@@ -133,8 +133,10 @@ storm_db_get_property (StormDb  *db,
   sqlite3_bind_int64 (stmt, 2, property_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, property_id);
+
       g_set_error (error, STORM_ERROR, STORM_ERROR_NOT_FOUND,
-                   _("Property %" G_GINT64_FORMAT " is not in the database."), property_id);
+                   _("Property %s is not in the database."), id_text);
       return NULL;
     }
 

@@ -90,12 +90,17 @@ static const char * const migrations[] = {
    * log, outcomes with correction history. */
   "INSERT INTO settings (key, value) VALUES ('policy_salt', lower (hex (randomblob (16))));"
   "INSERT INTO settings (key, value) VALUES ('universal_control_pct', '0.05');"
+  /* Written in bulk by the policy engine (a row per property of a storm);
+   * a trigger rather than per-row foreign-key checks ties it to its storm. */
   "CREATE TABLE experiment_assignments ("
-  "  storm_id    INTEGER NOT NULL REFERENCES storms (id) ON DELETE CASCADE,"
-  "  property_id INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,"
+  "  storm_id    INTEGER NOT NULL,"
+  "  property_id INTEGER NOT NULL,"
   "  arm         TEXT NOT NULL CHECK (arm IN ('universal_control', 'rct_control', 'eligible')),"
   "  PRIMARY KEY (storm_id, property_id)"
   ") WITHOUT ROWID;"
+  "CREATE TRIGGER storms_cascade_assignments AFTER DELETE ON storms "
+  "BEGIN DELETE FROM experiment_assignments WHERE storm_id = OLD.id; END;"
+
   "CREATE TABLE policy_executions ("
   "  id                   INTEGER PRIMARY KEY,"
   "  storm_id             INTEGER NOT NULL REFERENCES storms (id) ON DELETE CASCADE,"
@@ -116,15 +121,21 @@ static const char * const migrations[] = {
   "  is_current           INTEGER NOT NULL DEFAULT 1"
   ");"
   "CREATE UNIQUE INDEX policy_executions_current ON policy_executions (storm_id) WHERE is_current = 1;"
+  /* No foreign keys here: the log is written in bulk (a million rows per
+   * run) by the policy engine in the same transaction as its execution,
+   * and a per-row check would double the cost. The trigger below keeps
+   * the cascade from executions. */
   "CREATE TABLE policy_decisions_log ("
-  "  execution_id INTEGER NOT NULL REFERENCES policy_executions (id) ON DELETE CASCADE,"
-  "  property_id  INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,"
+  "  execution_id INTEGER NOT NULL,"
+  "  property_id  INTEGER NOT NULL,"
   "  decision     TEXT NOT NULL CHECK (decision IN ('treat', 'hold')),"
   "  reason       TEXT NOT NULL CHECK (reason IN ('universal_control', 'rct_control', 'above_threshold', 'below_threshold')),"
   "  uplift       REAL,"
   "  uplift_band  INTEGER,"
   "  PRIMARY KEY (execution_id, property_id)"
   ") WITHOUT ROWID;"
+  "CREATE TRIGGER policy_executions_cascade AFTER DELETE ON policy_executions "
+  "BEGIN DELETE FROM policy_decisions_log WHERE execution_id = OLD.id; END;"
   "CREATE TABLE policy_outcomes ("
   "  id          INTEGER PRIMARY KEY,"
   "  storm_id    INTEGER NOT NULL REFERENCES storms (id) ON DELETE CASCADE,"
