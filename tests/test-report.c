@@ -2,10 +2,12 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "storm-error.h"
 #include "storm-outcomes.h"
 #include "storm-report.h"
+#include "storm-report-json.h"
 #include "storm-store-storms.h"
 
 typedef struct
@@ -160,6 +162,24 @@ test_report_lift (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (g_array_index (report.bands, StormBandRow, 2).predicted, 0.22, 1e-9);
   g_assert_true (isnan (g_array_index (report.bands, StormBandRow, 2).actual));
   g_assert_cmpuint (report.qini->len, ==, 11);
+
+  /* the machine-readable form carries the same numbers */
+  {
+    g_autoptr(JsonNode) node = storm_report_to_json (&report, "REPORT");
+    JsonObject *root = json_node_get_object (node);
+    JsonObject *lift = json_object_get_object_member (root, "lift");
+    JsonArray *newcombe = json_object_get_array_member (lift, "newcombe_95");
+    JsonObject *arms = json_object_get_object_member (root, "arms");
+    g_autofree char *text = storm_json_to_string (node, FALSE);
+
+    g_assert_cmpstr (json_object_get_string_member (root, "storm"), ==, "REPORT");
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (lift, "lift"), 0.2, 1e-9);
+    g_assert_cmpfloat_with_epsilon (json_array_get_double_element (newcombe, 0), 0.0524, 0.00005);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (arms, "control"), "n"), ==, 80);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "calibration")), ==, 3);
+    /* a band without controls has no actual lift: null, not NaN */
+    g_assert_nonnull (strstr (text, "\"actual\":null"));
+  }
 }
 
 static void
