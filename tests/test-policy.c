@@ -6,6 +6,7 @@
 #include "storm-error.h"
 #include "storm-hash.h"
 #include "storm-policy.h"
+#include "storm-store-policy.h"
 #include "storm-store-storms.h"
 
 #define N_PROPS 20000
@@ -232,6 +233,28 @@ test_history_on_reapply (Fixture       *f,
                    ==, first.n_treat);
   g_assert_cmpint (query_int (f->db, "SELECT count (*) FROM events WHERE action = 'policy-apply' AND status = 'ok' AND ?1",
                               1), ==, 2);
+
+  /* the read side the Target phase shows */
+  {
+    g_autoptr(GPtrArray) history = storm_db_list_executions (f->db, f->storm_id, NULL);
+    g_autoptr(GPtrArray) top = storm_db_top_decisions (f->db, second.execution_id, 20, NULL);
+    StormExecution *current = storm_db_current_execution (f->db, f->storm_id, NULL);
+    StormExecution *newest = history->pdata[0];
+
+    g_assert_cmpuint (history->len, ==, 2);
+    g_assert_cmpint (newest->id, ==, second.execution_id);
+    g_assert_true (newest->is_current);
+    g_assert_false (((StormExecution *) history->pdata[1])->is_current);
+    g_assert_cmpstr (newest->mode, ==, "conservative");
+    g_assert_cmpint (newest->n_treat, ==, second.n_treat);
+    g_assert_cmpint (current->id, ==, second.execution_id);
+    storm_execution_free (current);
+
+    g_assert_cmpuint (top->len, ==, 20);
+    for (guint i = 1; i < top->len; i++)
+      g_assert_cmpfloat (((StormDecisionRow *) top->pdata[i - 1])->uplift, >=, ((StormDecisionRow *) top->pdata[i])->uplift);
+    g_assert_cmpstr (((StormDecisionRow *) top->pdata[0])->reason, ==, "above_threshold");
+  }
 }
 
 static void
