@@ -244,9 +244,9 @@ test_foreign_keys_enforced (Fixture       *f,
   g_autoptr(StormDb) db = storm_db_open (f->path, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (storm_db_exec (db, "INSERT INTO storm_properties (storm_id, property_id) VALUES (99, 99)", &error));
+  g_assert_false (storm_db_exec (db, "INSERT INTO touches (storm_id, property_id, channel, at) VALUES (99, 99, 'sms', '2024-05-01')", &error));
   g_assert_error (error, STORM_ERROR, STORM_ERROR_DATABASE);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM storm_properties"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM touches"), ==, 0);
 }
 
 static void

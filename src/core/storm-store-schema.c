@@ -62,10 +62,12 @@ static const char * const migrations[] = {
   "  roof_age   INTEGER,"
   "  value      REAL"
   ");"
-  "CREATE INDEX properties_zip ON properties (zip);"
+  /* A row per property of a storm, written a million at a time by the
+   * importers: triggers, not per-row foreign-key checks, keep it tied to
+   * its storm and property. */
   "CREATE TABLE storm_properties ("
-  "  storm_id          INTEGER NOT NULL REFERENCES storms (id) ON DELETE CASCADE,"
-  "  property_id       INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,"
+  "  storm_id          INTEGER NOT NULL,"
+  "  property_id       INTEGER NOT NULL,"
   "  uplift            REAL,"
   "  base_rate         REAL,"
   "  hail_distance_km  REAL,"
@@ -74,6 +76,10 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (storm_id, property_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX storm_properties_property ON storm_properties (property_id);"
+  "CREATE TRIGGER storms_cascade_properties AFTER DELETE ON storms "
+  "BEGIN DELETE FROM storm_properties WHERE storm_id = OLD.id; END;"
+  "CREATE TRIGGER properties_cascade_storms AFTER DELETE ON properties "
+  "BEGIN DELETE FROM storm_properties WHERE property_id = OLD.id; END;"
   "CREATE TABLE events ("
   "  id          INTEGER PRIMARY KEY,"
   "  at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
