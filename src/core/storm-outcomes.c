@@ -97,6 +97,58 @@ storm_outcome_record (StormDb             *db,
   return TRUE;
 }
 
+void
+storm_outcome_row_free (StormOutcomeRow *row)
+{
+  g_free (row->occurred_at);
+  g_free (row->source);
+  g_free (row->actor);
+  g_free (row->recorded_at);
+  g_free (row);
+}
+
+GPtrArray *
+storm_db_list_outcomes (StormDb  *db,
+                        gint64    storm_id,
+                        gint64    property_id,
+                        GError  **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) storm_outcome_row_free);
+  sqlite3_stmt *stmt;
+
+  /* Walks the correction chain back from the current row, so both steps
+   * are index lookups (the current-row index, then the primary key). */
+  stmt = storm_db_cached (db,
+                          "WITH RECURSIVE chain (id) AS ("
+                          "  SELECT id FROM policy_outcomes WHERE storm_id = ?1 AND property_id = ?2 AND is_current = 1 "
+                          "  UNION ALL "
+                          "  SELECT o.supersedes FROM policy_outcomes o JOIN chain c ON o.id = c.id "
+                          "  WHERE o.supersedes IS NOT NULL) "
+                          "SELECT o.id, o.converted, o.value, o.occurred_at, o.source, o.actor, o.recorded_at, o.is_current "
+                          "FROM chain c JOIN policy_outcomes o ON o.id = c.id ORDER BY o.id DESC",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, storm_id);
+  sqlite3_bind_int64 (stmt, 2, property_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StormOutcomeRow *row = g_new0 (StormOutcomeRow, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->converted = sqlite3_column_int (stmt, 1) != 0;
+      row->value = sqlite3_column_type (stmt, 2) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 2);
+      row->occurred_at = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      row->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      row->actor = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      row->recorded_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      row->is_current = sqlite3_column_int (stmt, 7) != 0;
+      g_ptr_array_add (list, row);
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&list);
+}
+
 gint64
 storm_db_property_by_ext_id (StormDb    *db,
                              const char *ext_id)

@@ -31,6 +31,27 @@ gboolean storm_outcome_record (StormDb             *db,
                                StormOutcomeChange  *change,
                                GError             **error);
 
+/* One row of a property's outcome history. */
+typedef struct
+{
+  gint64    id;
+  gboolean  converted;
+  double    value;          /* NAN when unknown */
+  char     *occurred_at;
+  char     *source;
+  char     *actor;
+  char     *recorded_at;
+  gboolean  is_current;
+} StormOutcomeRow;
+
+/* A property's outcomes in one storm, newest first: the current one and
+ * every row it corrected. */
+GPtrArray *storm_db_list_outcomes (StormDb  *db,
+                                   gint64    storm_id,
+                                   gint64    property_id,
+                                   GError  **error);
+void       storm_outcome_row_free (StormOutcomeRow *row);
+
 gint64   storm_db_property_by_ext_id (StormDb    *db,
                                       const char *ext_id);
 

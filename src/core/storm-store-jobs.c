@@ -59,6 +59,17 @@ storm_follow_up_free (StormFollowUp *follow_up)
   g_free (follow_up);
 }
 
+void
+storm_nurture_row_free (StormNurtureRow *row)
+{
+  g_free (row->ext_id);
+  g_free (row->address);
+  g_free (row->city);
+  g_free (row->zip);
+  g_free (row->next_follow_up);
+  g_free (row);
+}
+
 static gboolean
 check_channel (const char  *channel,
                GError     **error)
@@ -453,6 +464,46 @@ storm_db_nurture_candidates (StormDb  *db,
       return NULL;
     }
   return g_steal_pointer (&ids);
+}
+
+GPtrArray *
+storm_db_list_nurture (StormDb       *db,
+                       gint64         storm_id,
+                       double         min_uplift,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) storm_nurture_row_free);
+  int rc;
+
+  stmt = storm_db_prepare (db, NURTURE_QUERY, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, storm_id);
+  sqlite3_bind_double (stmt, 2, min_uplift);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StormNurtureRow *row = g_new0 (StormNurtureRow, 1);
+
+      row->property_id = sqlite3_column_int64 (stmt, 0);
+      row->ext_id = dup_col (stmt, 1);
+      row->address = dup_col (stmt, 2);
+      row->city = dup_col (stmt, 3);
+      row->zip = dup_col (stmt, 4);
+      row->uplift = sqlite3_column_double (stmt, 5);
+      row->n_touches = sqlite3_column_int64 (stmt, 6);
+      row->next_follow_up = dup_col (stmt, 7);
+      g_ptr_array_add (list, row);
+      if (list->len % 4096 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      storm_db_fail (db, error, "listing nurture candidates");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
 }
 
 static void

@@ -103,11 +103,29 @@ GPtrArray *storm_db_list_follow_ups (StormDb     *db,
                                      const char  *until,
                                      GError     **error);
 
+typedef struct
+{
+  gint64  property_id;
+  char   *ext_id;
+  char   *address;
+  char   *city;
+  char   *zip;
+  double  uplift;
+  gint64  n_touches;
+  char   *next_follow_up;   /* earliest open follow-up's due date, NULL if none */
+} StormNurtureRow;
+
 /* Treated, not converted, uplift ≥ @min_uplift: property ids, best first. */
 GArray    *storm_db_nurture_candidates (StormDb  *db,
                                         gint64    storm_id,
                                         double    min_uplift,
                                         GError  **error);
+/* The same candidates as rows (StormNurtureRow), for a list on screen. */
+GPtrArray *storm_db_list_nurture       (StormDb       *db,
+                                        gint64         storm_id,
+                                        double         min_uplift,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
 gboolean   storm_db_export_nurture_csv (StormDb     *db,
                                         gint64       storm_id,
                                         double       min_uplift,
@@ -119,5 +137,6 @@ void storm_touch_free      (StormTouch      *touch);
 void storm_note_free       (StormNote       *note);
 void storm_attachment_free (StormAttachment *attachment);
 void storm_follow_up_free  (StormFollowUp   *follow_up);
+void storm_nurture_row_free (StormNurtureRow *row);
 
 G_END_DECLS
