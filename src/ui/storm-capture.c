@@ -1,0 +1,72 @@
+#define G_LOG_DOMAIN "storm-capture"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storm-capture.h"
+#include "storm-error.h"
+
+/* Renders @widget as it is now, offscreen, with its own window's
+ * renderer, and writes it to @path as PNG. Used by --screenshot and the
+ * UI test to look at the window without a desktop. */
+gboolean
+storm_capture_widget_png (GtkWidget   *widget,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkNative *native;
+  GskRenderer *renderer;
+  int width, height;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  native = gtk_widget_get_native (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  if (native == NULL || (renderer = gtk_native_get_renderer (native)) == NULL || width <= 0 || height <= 0)
+    {
+      g_set_error (error, STORM_ERROR, STORM_ERROR_FAILED,
+                   _("The window is not shown yet, so there is nothing to capture."));
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error (error, STORM_ERROR, STORM_ERROR_FAILED, _("The window drew nothing."));
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, STORM_ERROR, STORM_ERROR_FAILED, _("Cannot write the screenshot to “%s”."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Resident memory of this process in KiB, from /proc; -1 when unknown. */
+gint64
+storm_capture_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "\nVmRSS:");
+  if (line == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("\nVmRSS:"), NULL, 10);
+}

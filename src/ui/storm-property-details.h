@@ -1,0 +1,17 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "storm-property.h"
+
+G_BEGIN_DECLS
+
+#define STORM_TYPE_PROPERTY_DETAILS (storm_property_details_get_type ())
+
+G_DECLARE_FINAL_TYPE (StormPropertyDetails, storm_property_details, STORM, PROPERTY_DETAILS, GtkWidget)
+
+StormProperty *storm_property_details_get_item (StormPropertyDetails *self);
+void           storm_property_details_set_item (StormPropertyDetails *self,
+                                                StormProperty        *property);
+
+G_END_DECLS
