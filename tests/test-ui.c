@@ -7,14 +7,17 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "storm-attribution-view.h"
 #include "storm-capture.h"
 #include "storm-empty-page.h"
 #include "storm-error.h"
 #include "storm-import.h"
 #include "storm-jobs-view.h"
+#include "storm-nurture-view.h"
 #include "storm-phases-page.h"
 #include "storm-property-details.h"
 #include "storm-store-storms.h"
+#include "storm-target-view.h"
 #include "storm-window-private.h"
 
 #define STORM_CODE "UI_TEST_STORM"
@@ -253,8 +256,18 @@ test_window_phases (Fixture       *fixture,
       g_assert_cmpstr (storm_window_get_page (fixture->window), ==, "storm-phases");
       g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, phases[i]);
       visible = adw_view_stack_get_visible_child (stack);
-      if (g_str_equal (phases[i], "jobs"))
+      if (g_str_equal (phases[i], "target"))
+        {
+          /* The phase views are told the selected storm. */
+          g_assert_true (STORM_IS_TARGET_VIEW (visible));
+          g_assert_cmpint (storm_target_view_get_storm (STORM_TARGET_VIEW (visible)), >, 0);
+        }
+      else if (g_str_equal (phases[i], "attribution"))
+        g_assert_true (STORM_IS_ATTRIBUTION_VIEW (visible));
+      else if (g_str_equal (phases[i], "jobs"))
         g_assert_true (STORM_IS_JOBS_VIEW (visible));
+      else if (g_str_equal (phases[i], "nurture"))
+        g_assert_true (STORM_IS_NURTURE_VIEW (visible));
       else
         g_assert_cmpstr (storm_empty_page_get_page (STORM_EMPTY_PAGE (visible)), ==, phases[i]);
     }

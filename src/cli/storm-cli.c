@@ -581,6 +581,7 @@ cmd_demo (int         argc,
   gint64 n_properties = STORM_DEMO_DEFAULT_PROPERTIES, seed = STORM_DEMO_DEFAULT_SEED;
   g_autofree char *zcta = NULL;
   g_autofree char *title = NULL;
+  gboolean no_field_work = FALSE;
   g_autoptr(StormDb) db = NULL;
   g_autoptr(StormStorm) storm = NULL;
   g_autoptr(GError) error = NULL;
@@ -588,6 +589,7 @@ cmd_demo (int         argc,
     { "properties", 'n', 0, G_OPTION_ARG_INT64, &n_properties, N_("Number of properties (default 20000)"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed: the same seed makes the same storm (default 24)"), N_("N") },
     { "zcta", 0, 0, G_OPTION_ARG_FILENAME, &zcta, N_("Census ZCTA gazetteer for the ZIP centroids (default: the copy built in)"), N_("FILE") },
+    { "no-field-work", 0, 0, G_OPTION_ARG_NONE, &no_field_work, N_("Only the storm: no policy and no simulated week of knocks and outcomes"), NULL },
     { NULL }
   };
   StormDemoOptions demo;
@@ -597,8 +599,10 @@ cmd_demo (int         argc,
   options_init (&options, "demo", entries,
                 _("Writes the demo storm DFW_STORM_24 in one transaction: a hail swath across\n"
                   "Dallas–Fort Worth with its storm reports, and properties around real ZIP code\n"
-                  "centroids with uplift scores, base rates and hail exposure. It is made once per\n"
-                  "database and is marked as demo data everywhere it is shown."));
+                  "centroids with uplift scores, base rates and hail exposure. Then, in a second\n"
+                  "transaction, a simulated week of field work: the moderate policy applied, door\n"
+                  "knocks, outcomes and follow-ups (controls are never contacted). It is made once\n"
+                  "per database and is marked as demo data everywhere it is shown."));
   if ((status = options_parse (&options, &argc, &argv)) >= 0)
     return status;
   if (argc != 1)
@@ -612,7 +616,12 @@ cmd_demo (int         argc,
 
   if ((db = open_db (options_db (&options, default_db), &error)) == NULL)
     return failure (error);
-  demo = (StormDemoOptions) { .n_properties = n_properties, .seed = (guint64) seed, .zcta_path = zcta };
+  demo = (StormDemoOptions) {
+    .n_properties = n_properties,
+    .seed = (guint64) seed,
+    .zcta_path = zcta,
+    .field_work = !no_field_work,
+  };
   started = g_get_monotonic_time ();
   if ((status = run_job (db, demo_job, &demo)) != STATUS_OK)
     return status;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "storm-demo.h"
+#include "storm-demo-cycle.h"
 #include "storm-error.h"
 #include "storm-import-private.h"
 #include "storm-store-storms.h"
@@ -1130,6 +1131,7 @@ storm_demo_generate (StormDb                *db,
     {
       defaults.seed = options->seed;
       defaults.zcta_path = options->zcta_path;
+      defaults.field_work = options->field_work;
       if (options->n_properties > 0)
         defaults.n_properties = options->n_properties;
     }
@@ -1171,6 +1173,16 @@ storm_demo_generate (StormDb                *db,
         g_warning ("Could not log the demo event: %s", log_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+
+  if (defaults.field_work)
+    {
+      g_autoptr(StormStorm) storm = storm_db_get_storm (db, STORM_DEMO_CODE, error);
+
+      if (storm == NULL ||
+          !storm_demo_simulate_cycle (db, storm_storm_get_id (storm), defaults.seed,
+                                      cancellable, progress, error))
+        return FALSE;
     }
 
   storm_progress_report (progress, 1.0, _("Demo storm ready"));

@@ -134,6 +134,8 @@ set_store (StormJobsView *self,
                                      self->storm != NULL ? storm_storm_get_id (self->storm) : 0);
     }
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->properties));
+  storm_property_details_set_storm (self->details, store,
+                                    self->storm != NULL ? storm_storm_get_id (self->storm) : 0);
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -148,6 +150,8 @@ set_storm (StormJobsView *self,
 
   if (self->properties != NULL)
     storm_property_list_set_storm (self->properties, storm != NULL ? storm_storm_get_id (storm) : 0);
+  storm_property_details_set_storm (self->details, self->store,
+                                    storm != NULL ? storm_storm_get_id (storm) : 0);
   adw_leaflet_set_visible_child_name (self->leaflet, "list");
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORM]);

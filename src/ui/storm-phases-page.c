@@ -2,9 +2,12 @@
 
 #include "config.h"
 
+#include "storm-attribution-view.h"
 #include "storm-empty-page.h"
 #include "storm-jobs-view.h"
+#include "storm-nurture-view.h"
 #include "storm-phases-page.h"
+#include "storm-target-view.h"
 #include "storm-store.h"
 #include "storm-storm.h"
 
@@ -17,7 +20,10 @@ struct _StormPhasesPage
 
   AdwViewStack       *stack;
   AdwViewSwitcherBar *switcher_bar;
-  StormJobsView      *jobs;
+  StormTargetView      *target;
+  StormAttributionView *attribution;
+  StormJobsView        *jobs;
+  StormNurtureView     *nurture;
 
   StormStore    *store;
   StormStorm    *storm;
@@ -44,12 +50,26 @@ static void
 visible_phase_cb (StormPhasesPage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
-jobs_loading_cb (StormPhasesPage *self)
+view_loading_cb (StormPhasesPage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* The views of the storm-cycle phases read the store themselves; they
+ * are told which storm to show whenever the store or the storm changes. */
+static void
+update_views (StormPhasesPage *self)
+{
+  StormStore *store = self->storm != NULL ? self->store : NULL;
+  gint64 storm_id = store != NULL ? storm_storm_get_id (self->storm) : 0;
+
+  storm_target_view_set_storm (self->target, store, storm_id);
+  storm_attribution_view_set_storm (self->attribution, store, storm_id);
+  storm_nurture_view_set_storm (self->nurture, store, storm_id);
 }
 
 static void
@@ -118,12 +138,18 @@ storm_phases_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       if (g_set_object (&self->store, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
+        {
+          update_views (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     case PROP_STORM:
       if (g_set_object (&self->storm, g_value_get_object (value)))
-        g_object_notify_by_pspec (object, pspec);
+        {
+          update_views (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     case PROP_COMPACT:
@@ -181,16 +207,22 @@ storm_phases_page_class_init (StormPhasesPageClass *klass)
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (STORM_TYPE_ATTRIBUTION_VIEW);
   g_type_ensure (STORM_TYPE_EMPTY_PAGE);
   g_type_ensure (STORM_TYPE_JOBS_VIEW);
+  g_type_ensure (STORM_TYPE_NURTURE_VIEW);
+  g_type_ensure (STORM_TYPE_TARGET_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/storm-phases-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, target);
+  gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, attribution);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, jobs);
+  gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, nurture);
   gtk_widget_class_bind_template_callback (widget_class, visible_phase_cb);
-  gtk_widget_class_bind_template_callback (widget_class, jobs_loading_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_loading_cb);
 }
 
 static void
@@ -252,7 +284,17 @@ storm_phases_page_focus_search (StormPhasesPage *self)
 gboolean
 storm_phases_page_get_loading (StormPhasesPage *self)
 {
+  const char *phase;
+
   g_return_val_if_fail (STORM_IS_PHASES_PAGE (self), FALSE);
 
+  /* What the operator is looking at: the visible phase. */
+  phase = storm_phases_page_get_phase (self);
+  if (g_strcmp0 (phase, "target") == 0)
+    return storm_target_view_get_loading (self->target);
+  if (g_strcmp0 (phase, "attribution") == 0)
+    return storm_attribution_view_get_loading (self->attribution);
+  if (g_strcmp0 (phase, "nurture") == 0)
+    return storm_nurture_view_get_loading (self->nurture);
   return storm_jobs_view_get_loading (self->jobs);
 }

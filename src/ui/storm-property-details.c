@@ -7,6 +7,7 @@
 
 #include "storm-format.h"
 #include "storm-import.h"
+#include "storm-property-activity.h"
 #include "storm-property-details.h"
 
 /* What StormOps knows of one property in the selected storm. Anything
@@ -30,8 +31,11 @@ struct _StormPropertyDetails
   GtkLabel      *hail_distance_label;
   AdwActionRow  *nearest_row;
   GtkLabel      *hail_max_label;
+  StormPropertyActivity *activity;
 
   StormProperty *property;
+  StormStore    *store;
+  gint64         storm_id;
 };
 
 G_DEFINE_FINAL_TYPE (StormPropertyDetails, storm_property_details, GTK_TYPE_WIDGET)
@@ -82,6 +86,9 @@ update (StormPropertyDetails *self)
 {
   const StormPropertyInfo *info;
 
+  storm_property_activity_set_property_id (self->activity, self->store, self->storm_id,
+                                           self->property != NULL && self->store != NULL
+                                           ? storm_property_get_id (self->property) : 0);
   if (self->property == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -145,6 +152,7 @@ storm_property_details_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STORM_TYPE_PROPERTY_DETAILS);
   g_clear_object (&self->property);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (storm_property_details_parent_class)->dispose (object);
 }
@@ -203,6 +211,8 @@ storm_property_details_class_init (StormPropertyDetailsClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (STORM_TYPE_PROPERTY_ACTIVITY);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/storm-property-details.ui");
   gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, stack);
   gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, title_label);
@@ -219,6 +229,7 @@ storm_property_details_class_init (StormPropertyDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, hail_distance_label);
   gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, nearest_row);
   gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, hail_max_label);
+  gtk_widget_class_bind_template_child (widget_class, StormPropertyDetails, activity);
 }
 
 static void
@@ -246,4 +257,20 @@ storm_property_details_set_item (StormPropertyDetails *self,
     return;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+/* The store and storm the property's activity (decision, outcome,
+ * touches, notes, next action) is read from. */
+void
+storm_property_details_set_storm (StormPropertyDetails *self,
+                                  StormStore           *store,
+                                  gint64                storm_id)
+{
+  g_return_if_fail (STORM_IS_PROPERTY_DETAILS (self));
+
+  if (self->store == store && self->storm_id == storm_id)
+    return;
+  g_set_object (&self->store, store);
+  self->storm_id = storm_id;
+  update (self);
 }

@@ -87,6 +87,7 @@ demo_job_run (StormDb        *db,
     .n_properties = STORM_DEMO_DEFAULT_PROPERTIES,
     .seed = STORM_DEMO_DEFAULT_SEED,
     .zcta_path = NULL,
+    .field_work = TRUE,
   };
 
   return storm_demo_generate (db, &options, cancellable, progress, error);
