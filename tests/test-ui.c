@@ -378,14 +378,16 @@ test_window_narrow_screenshot (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   const char *wide = "test-ui-wide.png";
   const char *narrow = "test-ui-narrow.png";
+  gboolean captured;
   GStatBuf st;
 
   storm_window_set_phase (fixture->window, "jobs");
   wait_for_frame (GTK_WIDGET (fixture->window));
   g_assert_false (adw_leaflet_get_folded (leaflet));
   g_assert_false (adw_leaflet_get_folded (jobs_leaflet));
-  g_assert_true (storm_capture_widget_png (GTK_WIDGET (fixture->window), wide, &error));
+  captured = storm_capture_widget_png (GTK_WIDGET (fixture->window), wide, &error);
   g_assert_no_error (error);
+  g_assert_true (captured);
   g_assert_cmpint (g_stat (wide, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 0);
 
@@ -406,8 +408,9 @@ test_window_narrow_screenshot (Fixture       *fixture,
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (jobs_leaflet), ==, "list");
 
   wait_for_frame (GTK_WIDGET (fixture->window));
-  g_assert_true (storm_capture_widget_png (GTK_WIDGET (fixture->window), narrow, &error));
+  captured = storm_capture_widget_png (GTK_WIDGET (fixture->window), narrow, &error);
   g_assert_no_error (error);
+  g_assert_true (captured);
   g_assert_cmpint (g_stat (narrow, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 0);
   g_test_message ("screenshots: %s, %s", wide, narrow);

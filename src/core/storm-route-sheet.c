@@ -19,7 +19,8 @@
 #define ROW_H 31.0
 #define FOOTER_H 28.0
 #define COL_SEQ 28.0
-#define COL_BOX 38.0
+#define COL_BOX 46.0
+#define COL_ACTION 150.0
 #define N_BOXES 4
 
 /* Labels are translated into the crew's language, not the program's. */
@@ -297,7 +298,7 @@ draw_table_head (cairo_t               *cr,
     T (route, N_("No answer")), T (route, N_("Not interested")), T (route, N_("Inspection booked")), T (route, N_("Signed")),
   };
   double box_x = width - MARGIN - N_BOXES * COL_BOX;
-  double action_w = 130;
+  double action_w = COL_ACTION;
   double address_x = MARGIN + COL_SEQ;
   double action_x = box_x - action_w;
 
@@ -308,7 +309,7 @@ draw_table_head (cairo_t               *cr,
   draw_text (cr, T (route, N_("Address · property")), "Sans Bold 8", address_x, y + 8, action_x - address_x, FALSE, 0.1);
   draw_text (cr, T (route, N_("Next action")), "Sans Bold 8", action_x, y + 8, action_w, FALSE, 0.1);
   for (int b = 0; b < N_BOXES; b++)
-    draw_text_lines (cr, boxes[b], "Sans Bold 6", box_x + b * COL_BOX + 1, y + 2, COL_BOX - 2, TRUE, 0.1, 3);
+    draw_text_lines (cr, boxes[b], "Sans Bold 5", box_x + b * COL_BOX + 1, y + 4, COL_BOX - 2, TRUE, 0.1, 3);
 }
 
 static void
@@ -320,7 +321,7 @@ draw_row (cairo_t              *cr,
 {
   g_autofree char *seq = g_strdup_printf ("%d", stop->seq);
   double box_x = width - MARGIN - N_BOXES * COL_BOX;
-  double action_w = 130;
+  double action_w = COL_ACTION;
   double address_x = MARGIN + COL_SEQ;
   double action_x = box_x - action_w;
   static const double dash[] = { 1.0, 2.0 };
