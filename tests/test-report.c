@@ -182,6 +182,30 @@ test_report_lift (Fixture       *f,
   }
 }
 
+/* A property exactly on a band edge lands in the band the decision log
+ * recorded: 0.15 is band 3 (0.15–0.20), though 0.15 / 0.05 rounds to 2. */
+static void
+test_report_band_edge (Fixture       *f,
+                       gconstpointer  data)
+{
+  const Group groups[] = {
+    { "above_threshold", 10, 5, 0.15 },
+    { "rct_control", 10, 2, 0.15 },
+  };
+  g_auto(StormReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  const StormBandRow *row;
+
+  build_execution (f, groups, G_N_ELEMENTS (groups), 0.15);
+  g_assert_true (storm_report_compute (f->db, f->storm_id, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.bands->len, ==, 1);
+  row = &g_array_index (report.bands, StormBandRow, 0);
+  g_assert_cmpfloat_with_epsilon (row->band_lower, 0.15, 1e-9);
+  g_assert_cmpint (row->n_treat, ==, 10);
+  g_assert_cmpint (row->n_control, ==, 10);
+}
+
 static void
 test_report_without_policy (Fixture       *f,
                             gconstpointer  data)
@@ -304,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/report/qini-unequal-arms", test_qini_unequal_arms);
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/report/lift-from-store", test_report_lift);
+  ADD ("/report/band-edge", test_report_band_edge);
   ADD ("/report/without-policy", test_report_without_policy);
   ADD ("/outcomes/idempotent-and-history", test_outcome_idempotent_and_history);
   ADD ("/outcomes/storm-delete-cascades", test_storm_delete_cascades_outcomes);

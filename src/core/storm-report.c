@@ -218,7 +218,7 @@ storm_report_compute (StormDb                  *db,
     return FALSE;
 
   stmt = storm_db_prepare (db,
-                           "SELECT property_id, decision, reason, uplift FROM policy_decisions_log "
+                           "SELECT property_id, decision, reason, uplift, uplift_band FROM policy_decisions_log "
                            "WHERE execution_id = ?1",
                            error);
   if (stmt == NULL)
@@ -234,7 +234,9 @@ storm_report_compute (StormDb                  *db,
       gboolean converted = g_hash_table_contains (conversions, &property_id);
       gboolean treated = decision[0] == 't';
       gboolean control = reason[0] == 'u' || reason[0] == 'r';
-      int band = has_uplift ? CLAMP ((int) (uplift / BAND_WIDTH), 0, N_BANDS - 1) : -1;
+      /* The band the decision log recorded, so the calibration table and
+       * the evidence rows behind it always agree. */
+      int band = has_uplift ? CLAMP (sqlite3_column_int (stmt, 4), 0, N_BANDS - 1) : -1;
 
       if (treated)
         {
