@@ -343,7 +343,8 @@ test_window_details (Fixture       *fixture,
   /* The one report is about 0.5 km east of the property. */
   g_assert_cmpstr (label_text (details, type, "hail_distance_label"), ==, "0.5 km away");
   g_assert_cmpstr (label_text (details, type, "hail_max_label"), ==, "1.75 in");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (details, type, "nearest_row")), "DEEP ELLUM"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (child (details, type, "nearest_row")), ==,
+                   "hail 1.75 in, DEEP ELLUM, 2024-05-24T22:10:00Z");
 
   /* Unknowns say so. */
   gtk_single_selection_set_selected (selection, 1);

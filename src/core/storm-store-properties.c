@@ -159,19 +159,22 @@ storm_db_get_property (StormDb  *db,
   info.nearest_report_id = sqlite3_column_int64 (stmt, 16);
   if (info.nearest_report_id != 0)
     {
+      const char *kind = (const char *) sqlite3_column_text (stmt, 17);
       const char *unit = (const char *) sqlite3_column_text (stmt, 19);
       const char *location = (const char *) sqlite3_column_text (stmt, 20);
       const char *at = (const char *) sqlite3_column_text (stmt, 21);
+      GString *text = g_string_new (kind);
 
-      if (sqlite3_column_type (stmt, 18) == SQLITE_NULL)
-        info.nearest_report = g_strdup_printf ("%s, %s, %s",
-                                               (const char *) sqlite3_column_text (stmt, 17),
-                                               location ? location : "?", at ? at : "?");
-      else
-        info.nearest_report = g_strdup_printf ("%s %.2f %s, %s, %s",
-                                               (const char *) sqlite3_column_text (stmt, 17),
-                                               sqlite3_column_double (stmt, 18), unit ? unit : "",
-                                               location ? location : "?", at ? at : "?");
+      /* "hail 1.75 in, 3 N Plano, 2024-04-28T20:10:00Z": what is known,
+       * nothing made up for what is not. */
+      if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
+        g_string_append_printf (text, " %.2f%s%s", sqlite3_column_double (stmt, 18),
+                                unit != NULL && unit[0] != '\0' ? " " : "", unit != NULL ? unit : "");
+      if (location != NULL && location[0] != '\0')
+        g_string_append_printf (text, ", %s", location);
+      if (at != NULL && at[0] != '\0')
+        g_string_append_printf (text, ", %s", at);
+      info.nearest_report = g_string_free (text, FALSE);
     }
   return storm_property_new (&info);
 }
