@@ -477,8 +477,9 @@ storm_application_init (StormApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Without options, opens the StormOps window. "
-                                              "Subcommands (import-properties, import-reports, demo, "
-                                              "storms, info) run without a window; see stormops COMMAND --help."));
+                                              "Commands such as demo, import-properties, policy, report "
+                                              "and routes run without a window: “stormops help” lists "
+                                              "them all, “stormops COMMAND --help” explains one."));
 }
 
 StormApplication *
