@@ -12,17 +12,48 @@
 /* Renders @widget as it is now, offscreen, with its own window's
  * renderer, and writes it to @path as PNG. Used by --screenshot and the
  * UI test to look at the window without a desktop. */
+typedef struct
+{
+  GtkWidget     *widget;
+  GskRenderNode *node;
+  gboolean       done;
+} Grab;
+
+/* Right after a frame was painted the widget's render node is the one
+ * just drawn; at any other time something (a blinking cursor, a
+ * spinner) may have thrown it away to be redrawn. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Grab          *grab)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+
+  if (grab->done)
+    return;
+  paintable = gtk_widget_paintable_new (grab->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (grab->widget), gtk_widget_get_height (grab->widget));
+  grab->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  grab->done = TRUE;
+}
+
+/* Renders @widget as it is at its next frame, offscreen, with its own
+ * window's renderer, and writes it to @path as PNG. Used by --screenshot
+ * and the UI tests to look at the window without a desktop. */
 gboolean
 storm_capture_widget_png (GtkWidget   *widget,
                           const char  *path,
                           GError     **error)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  GdkFrameClock *clock;
   GtkNative *native;
   GskRenderer *renderer;
+  Grab grab = { widget, NULL, FALSE };
+  gulong id;
   int width, height;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
@@ -31,17 +62,21 @@ storm_capture_widget_png (GtkWidget   *widget,
   native = gtk_widget_get_native (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
-  if (native == NULL || (renderer = gtk_native_get_renderer (native)) == NULL || width <= 0 || height <= 0)
+  clock = gtk_widget_get_frame_clock (widget);
+  if (native == NULL || (renderer = gtk_native_get_renderer (native)) == NULL || clock == NULL ||
+      !gtk_widget_get_mapped (widget) || width <= 0 || height <= 0)
     {
       g_set_error (error, STORM_ERROR, STORM_ERROR_FAILED,
                    _("The window is not shown yet, so there is nothing to capture."));
       return FALSE;
     }
 
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &grab);
+  gtk_widget_queue_draw (widget);
+  while (!grab.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+  node = grab.node;
   if (node == NULL)
     {
       g_set_error (error, STORM_ERROR, STORM_ERROR_FAILED, _("The window drew nothing."));
