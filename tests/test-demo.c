@@ -150,6 +150,14 @@ test_defaults (DbFixture     *f,
   g_clear_pointer (&text, g_free);
   text = query_text (f->db, "SELECT actor FROM events ORDER BY id DESC LIMIT 1");
   g_assert_cmpstr (text, ==, "operator");
+  g_clear_pointer (&text, g_free);
+
+  /* its scattered doors are timed at driving speed, 50 to a route */
+  text = query_text (f->db, "SELECT doors_cap || ' ' || pace_kmh || ' ' || minutes_per_door || ' ' || "
+                            "coalesce (depot_lat, 'none') FROM route_settings");
+  g_assert_cmpstr (text, ==, "50 30.0 4.0 none");
+  /* without field work asked for, no policy was applied */
+  g_assert_cmpint (query_int (f->db, "SELECT count (*) FROM policy_executions"), ==, 0);
 }
 
 static void

@@ -9,8 +9,10 @@
 
 #include "storm-demo.h"
 #include "storm-demo-cycle.h"
+#include "storm-demo-dash.h"
 #include "storm-error.h"
 #include "storm-import-private.h"
+#include "storm-routes.h"
 #include "storm-store-storms.h"
 #include "storm-zcta.h"
 
@@ -1067,6 +1069,20 @@ generate (StormDb                *db,
       !storm_db_widen_storm (db, storm_id, error))
     return FALSE;
 
+  {
+    /* The demo's treat doors lie scattered across the metroplex: crews
+     * drive between them, so time the routes at town driving speed. */
+    StormRouteSettings route_settings = {
+      .has_depot = FALSE,
+      .doors_cap = STORM_ROUTES_DEFAULT_DOORS_CAP,
+      .pace_kmh = 30.0,
+      .minutes_per_door = STORM_ROUTES_DEFAULT_MINUTES_PER_DOOR,
+    };
+
+    if (!storm_routes_set_settings (db, storm_id, &route_settings, error))
+      return FALSE;
+  }
+
   max_id = storm_db_prepare (db, "SELECT coalesce (max (id), 0) FROM properties", error);
   if (max_id == NULL)
     return FALSE;
@@ -1182,6 +1198,10 @@ storm_demo_generate (StormDb                *db,
       if (storm == NULL ||
           !storm_demo_simulate_cycle (db, storm_storm_get_id (storm), defaults.seed,
                                       cancellable, progress, error))
+        return FALSE;
+      /* the operator dashboards' side of the same demo */
+      if (storm_db_count_rows (db, "SELECT count (*) FROM leads WHERE is_demo = 1", 0) == 0 &&
+          !storm_demo_dash_generate (db, g_get_real_time () / G_USEC_PER_SEC, defaults.seed, error))
         return FALSE;
     }
 
