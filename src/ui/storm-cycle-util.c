@@ -101,6 +101,15 @@ _storm_cycle_read_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+_storm_cycle_schedule_once (guint       *source,
+                            GSourceFunc  func,
+                            gpointer     data)
+{
+  if (*source == 0)
+    *source = g_idle_add_full (G_PRIORITY_DEFAULT, func, data, NULL);
+}
+
 gboolean
 _storm_cycle_is_cancelled (const GError *error)
 {

@@ -30,6 +30,12 @@ gpointer  _storm_cycle_read_finish   (GAsyncResult        *result,
                                       GError             **error);
 
 gboolean  _storm_cycle_is_cancelled  (const GError        *error);
+/* Runs @func once, soon, however many tables one write announces; at
+ * default priority, so a view that keeps redrawing cannot starve it.
+ * *@source holds the pending source (0 when none). */
+void      _storm_cycle_schedule_once (guint               *source,
+                                      GSourceFunc          func,
+                                      gpointer             data);
 
 char     *_storm_cycle_format_count    (gint64      n);
 char     *_storm_cycle_format_percent  (double      fraction);

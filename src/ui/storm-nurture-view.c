@@ -473,8 +473,7 @@ schedule_reload (StormNurtureView *self)
   if (self->storm_id == 0)
     return;
   /* One read after all the tables of a write have been announced. */
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
+  _storm_cycle_schedule_once (&self->reload_source, reload_cb, self);
   update_loading (self);
 }
 

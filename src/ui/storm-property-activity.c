@@ -493,9 +493,8 @@ store_changed_cb (StormPropertyActivity *self,
 
   if (self->property_id == 0 || !g_strv_contains (tables, table))
     return;
-  /* One refresh after all the tables of a write have been announced. */
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
+  /* One read after all the tables of a write have been announced. */
+  _storm_cycle_schedule_once (&self->reload_source, reload_cb, self);
   update_loading (self);
 }
 

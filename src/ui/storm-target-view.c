@@ -785,9 +785,8 @@ schedule_reload (StormTargetView *self,
   if (self->store == NULL || self->storm_id == 0)
     return;
   self->reload_flags |= flags;
-  /* Several tables change in one write; read once after all of them. */
-  if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_cb, self);
+  /* One read after all the tables of a write have been announced. */
+  _storm_cycle_schedule_once (&self->reload_source, reload_cb, self);
   update_loading (self);
 }
 
