@@ -5,7 +5,12 @@
 #include <glib/gi18n.h>
 
 #include "storm-demo.h"
+#include "storm-agent-jobs-view.h"
 #include "storm-empty-page.h"
+#include "storm-ops-health-view.h"
+#include "storm-packages-view.h"
+#include "storm-results-view.h"
+#include "storm-sales-leak-view.h"
 #include "storm-store-storms.h"
 #include "storm-window-private.h"
 
@@ -508,6 +513,11 @@ storm_window_class_init (StormWindowClass *klass)
   g_type_ensure (STORM_TYPE_STORM);
   g_type_ensure (STORM_TYPE_PHASES_PAGE);
   g_type_ensure (STORM_TYPE_EMPTY_PAGE);
+  g_type_ensure (STORM_TYPE_OPS_HEALTH_VIEW);
+  g_type_ensure (STORM_TYPE_AGENT_JOBS_VIEW);
+  g_type_ensure (STORM_TYPE_SALES_LEAK_VIEW);
+  g_type_ensure (STORM_TYPE_RESULTS_VIEW);
+  g_type_ensure (STORM_TYPE_PACKAGES_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/storm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StormWindow, toast_overlay);
