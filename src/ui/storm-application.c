@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+#include "storm-api-control.h"
 #include "storm-application.h"
 #include "storm-capture.h"
 #include "storm-preferences-window.h"
@@ -27,6 +28,10 @@ struct _StormApplication
 
   gboolean        quit_after_first_frame;
   gulong          first_frame_id;
+
+  /* The HTTP API serves the database of the first window. */
+  StormApiControl *api;
+  gboolean         api_has_store;
 };
 
 G_DEFINE_FINAL_TYPE (StormApplication, storm_application, ADW_TYPE_APPLICATION)
@@ -346,6 +351,13 @@ storm_application_command_line (GApplication            *application,
 
   store = open_store (db_path, &error);
   window = storm_window_new (ADW_APPLICATION (self), store);
+  /* Screenshots and start-up measurements run beside the real window:
+   * they never take its port. */
+  if (store != NULL && screenshot == NULL && !self->quit_after_first_frame && !self->api_has_store)
+    {
+      self->api_has_store = TRUE;
+      storm_api_control_set_store (self->api, store);
+    }
   if (store == NULL)
     storm_window_show_open_error (window, db_path, error);
 
@@ -425,6 +437,12 @@ storm_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (storm_application_parent_class)->startup (application);
 
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    self->api = storm_api_control_new (settings);
+  }
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
@@ -440,6 +458,7 @@ storm_application_dispose (GObject *object)
   StormApplication *self = (StormApplication *) object;
 
   capture_stop (self);
+  g_clear_object (&self->api);
 
   G_OBJECT_CLASS (storm_application_parent_class)->dispose (object);
 }
@@ -509,4 +528,13 @@ storm_application_get_exit_status (StormApplication *self)
   g_return_val_if_fail (STORM_IS_APPLICATION (self), 1);
 
   return self->exit_status;
+}
+
+/* What runs the HTTP API; NULL before the application started up. */
+StormApiControl *
+storm_application_get_api_control (StormApplication *self)
+{
+  g_return_val_if_fail (STORM_IS_APPLICATION (self), NULL);
+
+  return self->api;
 }

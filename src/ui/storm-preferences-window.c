@@ -16,8 +16,14 @@ struct _StormPreferencesWindow
   GtkRevealer          *restart_revealer;
   AdwComboRow          *tiles_row;
   AdwActionRow         *mbtiles_row;
+  GtkSwitch            *api_switch;
+  AdwActionRow         *api_status_row;
+  AdwEntryRow          *api_address_row;
+  GtkSpinButton        *api_port_spin;
+  AdwActionRow         *api_token_row;
 
   GSettings            *settings;
+  StormApiControl      *api;
   char                 *database_in_use;
 };
 
@@ -92,10 +98,92 @@ tiles_set_mapping (const GValue       *value,
   return g_variant_new_string (tile_sources[i]);
 }
 
+/* The HTTP API: where it listens, and the token programs send. */
+static void
+update_api_status (StormPreferencesWindow *self)
+{
+  adw_action_row_set_subtitle (self->api_status_row,
+                               self->api != NULL ? storm_api_control_get_status (self->api)
+                                                 : _("Not available in this window."));
+}
+
+static void
+update_api_token (StormPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  if (self->api != NULL)
+    token = storm_api_control_dup_token (self->api, &error);
+  adw_action_row_set_subtitle (self->api_token_row,
+                               token != NULL ? token : error != NULL ? error->message : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.copy-token", token != NULL);
+}
+
+static void
+update_api_address (StormPreferencesWindow *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "api-address");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->api_address_row), address);
+}
+
+static void
+api_address_apply_cb (StormPreferencesWindow *self)
+{
+  g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->api_address_row))));
+  g_autoptr(GInetAddress) parsed = g_inet_address_new_from_string (address);
+
+  if (parsed == NULL)
+    {
+      /* Translators: an address such as 127.0.0.1 was expected */
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an IP address, such as 127.0.0.1."), address);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      update_api_address (self);
+      return;
+    }
+  g_settings_set_string (self->settings, "api-address", address);
+}
+
+static void
+copy_token_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  StormPreferencesWindow *self = STORM_PREFERENCES_WINDOW (widget);
+  const char *token = adw_action_row_get_subtitle (self->api_token_row);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), token);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Token copied")));
+}
+
+static void
+regenerate_token_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  StormPreferencesWindow *self = STORM_PREFERENCES_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  if (self->api == NULL)
+    return;
+  token = storm_api_control_regenerate_token (self->api, &error);
+  if (token == NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  else
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (_("New token made: programs with the old one are refused from now on")));
+  update_api_token (self);
+}
+
 static void
 settings_changed_cb (StormPreferencesWindow *self,
                      const char             *key)
 {
+  if (g_str_equal (key, "api-address"))
+    update_api_address (self);
   if (g_str_equal (key, "database-path"))
     update_database (self);
   else if (g_str_equal (key, "mbtiles-path") || g_str_equal (key, "map-tiles-source"))
@@ -182,6 +270,9 @@ storm_preferences_window_constructed (GObject *object)
 
   update_database (self);
   update_mbtiles (self);
+  update_api_address (self);
+  update_api_status (self);
+  update_api_token (self);
 }
 
 static void
@@ -191,6 +282,7 @@ storm_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STORM_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->api);
 
   G_OBJECT_CLASS (storm_preferences_window_parent_class)->dispose (object);
 }
@@ -272,10 +364,18 @@ storm_preferences_window_class_init (StormPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, restart_revealer);
   gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, tiles_row);
   gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, mbtiles_row);
+  gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, api_switch);
+  gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, api_status_row);
+  gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, api_address_row);
+  gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, api_port_spin);
+  gtk_widget_class_bind_template_child (widget_class, StormPreferencesWindow, api_token_row);
+  gtk_widget_class_bind_template_callback (widget_class, api_address_apply_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-database", NULL, choose_database_action);
   gtk_widget_class_install_action (widget_class, "prefs.reset-database", NULL, reset_database_action);
   gtk_widget_class_install_action (widget_class, "prefs.choose-mbtiles", NULL, choose_mbtiles_action);
+  gtk_widget_class_install_action (widget_class, "prefs.copy-token", NULL, copy_token_action);
+  gtk_widget_class_install_action (widget_class, "prefs.regenerate-token", NULL, regenerate_token_action);
 }
 
 static void
@@ -290,6 +390,21 @@ storm_preferences_window_init (StormPreferencesWindow *self)
                                 tiles_get_mapping, tiles_set_mapping, NULL, NULL);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_settings_bind (self->settings, "api-enabled", self->api_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "api-port", gtk_spin_button_get_adjustment (self->api_port_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  /* The application runs the API; this window only shows and steers it. */
+  if (STORM_IS_APPLICATION (g_application_get_default ()))
+    {
+      self->api = storm_application_get_api_control (STORM_APPLICATION (g_application_get_default ()));
+      if (self->api != NULL)
+        {
+          g_object_ref (self->api);
+          g_signal_connect_object (self->api, "notify::status", G_CALLBACK (update_api_status),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
 }
 
 StormPreferencesWindow *
