@@ -9,6 +9,7 @@
 #include "storm-cli-routes.h"
 #include "storm-error.h"
 #include "storm-route-export.h"
+#include "storm-route-sheets.h"
 #include "storm-routes.h"
 #include "storm-store-storms.h"
 #include "storm-tsplib.h"
@@ -369,32 +370,40 @@ routes_export (int         argc,
   g_autofree char *storm = NULL;
   g_autofree char *format_text = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *paper_text = NULL;
   g_auto(GStrv) route_texts = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Database file"), N_("PATH") },
     { "storm", 0, 0, G_OPTION_ARG_STRING, &storm, N_("Storm code"), N_("CODE") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, N_("csv, gpx or geojson"), N_("FORMAT") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to this file (default: standard output)"), N_("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text, N_("csv, gpx, geojson or pdf (route sheets to print)"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to this file (default: standard output; for pdf, CODE-route-sheets.pdf here)"), N_("FILE") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &paper_text, N_("Paper of the route sheets: letter or a4 (default letter)"), N_("PAPER") },
     { "route", 0, 0, G_OPTION_ARG_STRING_ARRAY, &route_texts, N_("Only this route (repeat for more; default: all current routes)"), N_("ROUTE_ID") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("export --storm CODE --format csv|gpx|geojson"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("export --storm CODE --format csv|gpx|geojson|pdf"));
   g_autoptr(GError) error = NULL;
   g_autoptr(StormDb) db = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  StormRouteExportFormat format;
+  StormRouteExportFormat format = STORM_ROUTE_EXPORT_CSV;
+  StormPaper paper = STORM_PAPER_LETTER;
+  gboolean pdf;
   gint64 storm_id;
 
   g_option_context_set_summary (context,
                                 _("Export routes: CSV (a row per stop), GPX 1.1 (a route per crew, for phone\n"
-                                  "navigation) or GeoJSON (stops and route lines, for GIS)."));
+                                  "navigation), GeoJSON (stops and route lines, for GIS) or PDF (route sheets\n"
+                                  "to print, one route per page, in each crew’s language)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc != 2 || storm == NULL || format_text == NULL)
-    return usage_error (_("usage: stormops routes export --storm CODE --format csv|gpx|geojson [--output FILE] [--route ID…]"));
-  if (!storm_route_export_format_from_string (format_text, &format))
-    return usage_error (_("--format must be csv, gpx or geojson"));
+    return usage_error (_("usage: stormops routes export --storm CODE --format csv|gpx|geojson|pdf [--output FILE] [--route ID…]"));
+  pdf = g_ascii_strcasecmp (format_text, "pdf") == 0;
+  if (!pdf && !storm_route_export_format_from_string (format_text, &format))
+    return usage_error (_("--format must be csv, gpx, geojson or pdf"));
+  if (paper_text != NULL && (!pdf || !storm_paper_from_string (paper_text, &paper)))
+    return usage_error (_("--paper goes with --format pdf and must be letter or a4"));
   for (guint i = 0; route_texts != NULL && route_texts[i] != NULL; i++)
     {
       char *end = NULL;
@@ -408,6 +417,19 @@ routes_export (int         argc,
   db = open_storm (db_path ? db_path : default_db, storm, &storm_id, &error);
   if (db == NULL)
     return fail (error);
+  if (pdf)
+    {
+      g_autofree char *path = output ? g_strdup (output) : g_strdup_printf ("%s-route-sheets.pdf", storm);
+      int n_pages = 0;
+
+      if (!storm_route_sheets_write_pdf (db, storm_id, ids->len ? (gint64 *) (void *) ids->data : NULL, ids->len,
+                                         paper, path, &n_pages, &error))
+        return fail (error);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %d page of route sheets to %s\n",
+                            "Wrote %d pages of route sheets to %s\n", n_pages),
+               n_pages, path);
+      return 0;
+    }
   if (output != NULL)
     {
       if (!storm_route_export_to_path (db, storm_id, ids->len ? (gint64 *) (void *) ids->data : NULL, ids->len,

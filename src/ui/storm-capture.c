@@ -39,7 +39,16 @@ after_paint_cb (GdkFrameClock *clock,
   grab->done = TRUE;
 }
 
-/* Renders @widget as it is at its next frame, offscreen, with its own
+static gboolean
+give_up_cb (gpointer data)
+{
+  Grab *grab = data;
+
+  grab->done = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Renders @widget as it was last drawn (or at its next frame), offscreen, with its own
  * window's renderer, and writes it to @path as PNG. Used by --screenshot
  * and the UI tests to look at the window without a desktop. */
 gboolean
@@ -71,11 +80,23 @@ storm_capture_widget_png (GtkWidget   *widget,
       return FALSE;
     }
 
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &grab);
-  gtk_widget_queue_draw (widget);
-  while (!grab.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
+  /* Called right after a frame (as --screenshot does), the picture is
+   * there to take; otherwise wait for the next frame. */
+  after_paint_cb (clock, &grab);
+  if (grab.node == NULL)
+    {
+      guint timeout;
+
+      /* Bounded: inside a frame's own painting no next frame comes. */
+      grab.done = FALSE;
+      id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &grab);
+      timeout = g_timeout_add_seconds (5, give_up_cb, &grab);
+      gtk_widget_queue_draw (widget);
+      while (!grab.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_signal_handler_disconnect (clock, id);
+      g_clear_handle_id (&timeout, g_source_remove);
+    }
   node = grab.node;
   if (node == NULL)
     {

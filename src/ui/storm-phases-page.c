@@ -7,6 +7,7 @@
 #include "storm-jobs-view.h"
 #include "storm-nurture-view.h"
 #include "storm-phases-page.h"
+#include "storm-routes-view.h"
 #include "storm-target-view.h"
 #include "storm-store.h"
 #include "storm-storm.h"
@@ -22,6 +23,7 @@ struct _StormPhasesPage
   AdwViewSwitcherBar *switcher_bar;
   StormTargetView      *target;
   StormAttributionView *attribution;
+  StormRoutesView      *routes;
   StormJobsView        *jobs;
   StormNurtureView     *nurture;
 
@@ -69,6 +71,7 @@ update_views (StormPhasesPage *self)
 
   storm_target_view_set_storm (self->target, store, storm_id);
   storm_attribution_view_set_storm (self->attribution, store, storm_id);
+  storm_routes_view_set_storm (self->routes, store, storm_id);
   storm_nurture_view_set_storm (self->nurture, store, storm_id);
 }
 
@@ -211,6 +214,7 @@ storm_phases_page_class_init (StormPhasesPageClass *klass)
   g_type_ensure (STORM_TYPE_EMPTY_PAGE);
   g_type_ensure (STORM_TYPE_JOBS_VIEW);
   g_type_ensure (STORM_TYPE_NURTURE_VIEW);
+  g_type_ensure (STORM_TYPE_ROUTES_VIEW);
   g_type_ensure (STORM_TYPE_TARGET_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -219,6 +223,7 @@ storm_phases_page_class_init (StormPhasesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, target);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, attribution);
+  gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, routes);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, jobs);
   gtk_widget_class_bind_template_child (widget_class, StormPhasesPage, nurture);
   gtk_widget_class_bind_template_callback (widget_class, visible_phase_cb);
@@ -294,6 +299,8 @@ storm_phases_page_get_loading (StormPhasesPage *self)
     return storm_target_view_get_loading (self->target);
   if (g_strcmp0 (phase, "attribution") == 0)
     return storm_attribution_view_get_loading (self->attribution);
+  if (g_strcmp0 (phase, "routes") == 0)
+    return storm_routes_view_get_loading (self->routes);
   if (g_strcmp0 (phase, "nurture") == 0)
     return storm_nurture_view_get_loading (self->nurture);
   return storm_jobs_view_get_loading (self->jobs);
