@@ -3,6 +3,10 @@
  * the built stormops binary. */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -375,6 +379,46 @@ test_default_database (DbFixture     *f,
     g_unsetenv ("STORMOPS_DB");
 }
 
+/* Route sheets as PDF: where they went, as many pages as the file has. */
+static void
+test_routes_pdf (DbFixture     *f,
+                 gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "routes.db", NULL);
+  g_autofree char *pdf = g_build_filename (f->dir, "sheets.pdf", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *cmd = NULL;
+  int n_pages = 0, n_doors = 0, status = 0;
+  const char *pages;
+
+  g_assert_cmpint (run ("demo", "--properties", "300", "--db", db, NULL), ==, 0);
+  g_assert_cmpint (run ("routes", "export", "--storm", "DFW_STORM_24", "--format", "pdf", "--output", pdf,
+                        "--db", db, NULL), ==, 1);
+  g_assert_cmpstr (err->str, ==, "stormops: There are no routes to print. Plan routes first.\n");
+  g_assert_cmpint (run ("routes", "plan", "--storm", "DFW_STORM_24", "--cap", "10", "--db", db, NULL), ==, 0);
+  g_assert_true (sscanf (strstr (out->str, "Doors to route"), "Doors to route %d", &n_doors) == 1);
+  g_assert_cmpint (run ("routes", "export", "--storm", "DFW_STORM_24", "--format", "pdf", "--paper", "legal",
+                        "--output", pdf, "--db", db, NULL), ==, 2);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run ("routes", "export", "--storm", "DFW_STORM_24", "--format", "pdf", "--paper", "a4",
+                        "--output", pdf, "--db", db, NULL), ==, 0);
+  g_assert_true (sscanf (out->str, "Wrote %d pages", &n_pages) == 1);
+  expected = g_strdup_printf ("Wrote %d pages of route sheets to %s\n", n_pages, pdf);
+  g_assert_cmpstr (out->str, ==, expected);
+  /* one route per page at least, ten doors a route */
+  g_assert_cmpint (n_doors, >, 10);
+  g_assert_cmpint (n_pages, >=, (n_doors + 9) / 10);
+
+  cmd = g_strdup_printf ("pdfinfo '%s'", pdf);
+  g_assert_true (g_spawn_command_line_sync (cmd, &info, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  pages = strstr (info, "Pages:");
+  g_assert_nonnull (pages);
+  g_assert_cmpint (atoi (pages + 6), ==, n_pages);
+  g_assert_nonnull (strstr (info, "(A4)"));
+}
+
 static int
 spawn (const char * const *args,
        char              **out_text,
@@ -420,6 +464,90 @@ test_binary (DbFixture     *f,
   g_assert_nonnull (strstr (o, "DFW_STORM_24"));
 }
 
+/* The operator dashboards: Ops health, the sales leak, the deploy gate
+ * from the command line, JSON export and import. */
+static void
+test_dashboards (DbFixture     *f,
+                 gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "dash.db", NULL);
+  g_autofree char *json = g_build_filename (f->dir, "dash.json", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.json", NULL);
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (run ("demo", "--properties", "300", "--db", db, NULL), ==, 0);
+
+  g_assert_cmpint (run ("ops-health", "--db", db, NULL), ==, 0);
+  g_assert_true (g_regex_match_simple ("^[0-9]+ things need you today\n", out->str, 0, 0));
+  g_assert_nonnull (strstr (out->str, "\nStuck proposals (5) — 5 proposals sent more than 5 days ago without an outcome\n"));
+  g_assert_nonnull (strstr (out->str, "[FAIL] CRM sync: Failing: 401 Unauthorized"));
+  g_assert_cmpint (run ("ops-health", "--stale-days", "0", "--db", db, NULL), ==, 2);
+
+  g_assert_cmpint (run ("ops-health", "--json", "--db", db, NULL), ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+    JsonArray *sections;
+
+    g_assert_true (json_parser_load_from_data (parser, out->str, -1, NULL));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpint (json_object_get_int_member (root, "failed_runs_24h"), ==, 2);
+    sections = json_object_get_array_member (root, "sections");
+    g_assert_cmpuint (json_array_get_length (sections), ==, 7);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sections, 3), "id"), ==,
+                     "stuck-proposals");
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sections, 3), "count"), ==, 5);
+  }
+
+  g_assert_cmpint (run ("sales-leak", "--db", db, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out->str, "Constraint: PROPOSAL_SENT\n"));
+  g_assert_cmpint (run ("sales-leak", "--json", "--days", "30", "--db", db, NULL), ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+
+    g_assert_true (json_parser_load_from_data (parser, out->str, -1, NULL));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "stages")), ==, 8);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (root, "leaks"), 0), "stage"), ==, "PROPOSAL_SENT");
+  }
+
+  /* job 2 touches auth code and waits for a person */
+  g_assert_cmpint (run ("agent-jobs", "deploy", "2", "--db", db, NULL), ==, 1);
+  g_assert_cmpstr (err->str, ==, "stormops: This agent job has no recorded human approval, so it cannot be marked "
+                                 "deployed. Approve it first.\n");
+  g_assert_cmpint (run ("agent-jobs", "approve", "2", "--as", "system", "--db", db, NULL), ==, 1);
+  g_assert_cmpint (run ("agent-jobs", "approve", "2", "--as", "Ana Ruiz", "--db", db, NULL), ==, 0);
+  g_assert_cmpstr (out->str, ==, "Agent job 2 approved by Ana Ruiz\n");
+  g_assert_cmpint (run ("agent-jobs", "deploy", "2", "--db", db, NULL), ==, 0);
+  g_assert_cmpint (run ("agent-jobs", "deploy", "x", "--db", db, NULL), ==, 2);
+
+  g_assert_cmpint (run ("dash", "export", json, "--db", db, NULL), ==, 0);
+  g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run ("dash", "import", json, "--db", db, NULL), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "{\"format\": \"stormops-dashboards\", \"version\": 1, "
+                                           "\"tables\": {\"leads\": [{\"titel\": \"x\"}]}}", -1, NULL));
+  g_assert_cmpint (run ("dash", "import", bad, "--db", db, NULL), ==, 1);
+  g_assert_cmpstr (err->str, ==, "stormops: bad.json: tables.leads[0]: unknown field “titel”\n");
+  g_assert_cmpint (run ("dash", "frobnicate", json, "--db", db, NULL), ==, 2);
+
+  /* leads from another CRM, its stage names mapped */
+  {
+    g_autofree char *crm = g_build_filename (g_getenv ("STORMOPS_TEST_DATA"), "crm-deals.csv", NULL);
+
+    g_assert_cmpint (run ("leads", "import", crm, "--db", db, NULL), ==, 1);
+    g_assert_true (g_str_has_prefix (err->str, "stormops: crm-deals.csv, line 2, field “Deal Stage”: "));
+    g_assert_cmpint (run ("leads", "import", crm, "--map", "colour=Paint", "--db", db, NULL), ==, 2);
+    g_assert_cmpint (run ("leads", "import", crm, "--db", db, "--stage-map",
+                          "Appointment scheduled=CONTACTED,Qualified to buy=QUALIFIED,Presentation scheduled=QUALIFIED,"
+                          "Decision maker bought-in=QUALIFIED,Contract sent=PROPOSAL_SENT,Closed won=APPROVED,"
+                          "Closed lost=LOST", NULL), ==, 0);
+    expected = g_strdup_printf ("8 leads imported from %s\n", crm);
+    g_assert_cmpstr (out->str, ==, expected);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -439,7 +567,9 @@ main (int   argc,
   ADD ("/cli/import-reports", test_import_reports);
   ADD ("/cli/storms-and-info", test_storms_and_info);
   ADD ("/cli/default-database", test_default_database);
+  ADD ("/cli/routes-pdf", test_routes_pdf);
   ADD ("/cli/binary", test_binary);
+  ADD ("/cli/dashboards", test_dashboards);
 #undef ADD
 
   return g_test_run ();

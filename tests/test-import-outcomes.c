@@ -120,6 +120,11 @@ static const BadCase bad_cases[] = {
   { "bad-bool.csv", "bad-bool.csv:2: field “converted”: “maybe” is not yes/no or 1/0" },
   { "bad-date.csv", "bad-date.csv:2: field “date”: “2024-13-03” is not a date like 2024-05-01 or 2024-05-01T18:30:00Z" },
   { "no-converted.csv", "no-converted.csv:1: the header has no “converted” column" },
+  { "negative-value.csv", "negative-value.csv:3: field “value”: “-300” is not an amount of zero or more" },
+  { "huge-value.csv", "huge-value.csv:3: field “value”: “1e400” is not an amount of zero or more" },
+  { "empty-property.csv", "empty-property.csv:3: field “property_id”: is empty" },
+  { "invalid-utf8.csv", "invalid-utf8.csv:3: field “converted”: not valid UTF-8 text; save the file with UTF-8 encoding" },
+  { "unbalanced-quote.csv", "unbalanced-quote.csv:2: a quoted field starts here but its closing quote is missing" },
 };
 
 static void
@@ -149,6 +154,7 @@ test_touches (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *good = data_path ("touches.csv");
   g_autofree char *bad = data_path ("touches-bad-channel.csv");
+  g_autofree char *bad_date = data_path ("touches-bad-date.csv");
 
   storm_import_result_init (&result);
   g_assert_true (storm_import_touches (f->db, good, "OUT", &result, NULL, NULL, &error));
@@ -162,6 +168,14 @@ test_touches (Fixture       *f,
   g_assert_false (storm_import_touches (f->db, bad, "OUT", &result, NULL, NULL, &error));
   g_assert_error (error, STORM_ERROR, STORM_ERROR_PARSE);
   g_assert_nonnull (strstr (error->message, "touches-bad-channel.csv:3: field “channel”"));
+  g_assert_cmpint (query_int (f->db, "SELECT count (*) FROM touches"), ==, 3);
+
+  /* the field as the file's header calls it */
+  g_clear_error (&error);
+  g_assert_false (storm_import_touches (f->db, bad_date, "OUT", &result, NULL, NULL, &error));
+  g_assert_error (error, STORM_ERROR, STORM_ERROR_PARSE);
+  g_assert_true (g_str_has_suffix (error->message, "touches-bad-date.csv:3: field “at”: “yesterday” is not a date "
+                                                   "like 2024-05-01 or 2024-05-01T18:30:00Z"));
   g_assert_cmpint (query_int (f->db, "SELECT count (*) FROM touches"), ==, 3);
 
   g_clear_error (&error);

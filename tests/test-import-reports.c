@@ -522,6 +522,17 @@ static const BadCase bad_cases[] = {
   { "spc-bad-lat.csv", FALSE, "spc-bad-lat.csv:3: field “Lat”: “44.7S” is not a number" },
   { "spc-bad-time.csv", FALSE, "spc-bad-time.csv:3: field “Time”: “2561” is not a time of day (expected HHMM)" },
   { "spc-short-row.csv", FALSE, "spc-short-row.csv:3: 6 fields, but the header has 8" },
+  { "spc-swapped.csv", FALSE, "spc-swapped.csv:3: fields “Lat” and “Lon”: -94.46, 38.35 look swapped (latitude must be between -90 and 90); "
+                              "check which column holds which" },
+  { "spc-lon-out-of-range.csv", FALSE, "spc-lon-out-of-range.csv:3: field “Lon”: “-285.66” is out of range (expected -180 to 180)" },
+  /* Storm Events: real rows of the shared file, one field broken */
+  { "storm-events-bad-zone.csv", FALSE, "storm-events-bad-zone.csv:3: field “CZ_TIMEZONE”: “XYZ” is not a time zone "
+                                        "(expected a name and offset such as CST-6)" },
+  { "storm-events-bad-time.csv", FALSE, "storm-events-bad-time.csv:3: field “BEGIN_DATE_TIME”: “07-FEB-19 26:10:00” is not a date and time "
+                                        "(expected DD-MON-YY HH:MM:SS)" },
+  { "storm-events-lat-out-of-range.csv", FALSE, "storm-events-lat-out-of-range.csv:3: field “BEGIN_LAT”: “133.57” is out of range (expected -90 to 90)" },
+  { "storm-events-negative-magnitude.csv", FALSE, "storm-events-negative-magnitude.csv:3: field “MAGNITUDE”: “-0.88” is negative; "
+                                                  "sizes and speeds are at least 0" },
   { "empty.csv", FALSE, "empty.csv: the file is empty" },
   { "dallas.csv", TRUE, "dallas.csv:1: not a NOAA storm report file: expected an SPC header (“Time,Size,…”, "
                         "“Time,Speed,…”, “Time,F_Scale,…”) or a Storm Events header (“BEGIN_YEARMONTH,…”)" },

@@ -319,6 +319,24 @@ test_tour_errors (void)
   assert_tour_error ("TYPE: TOUR\nDIMENSION: 3\n", "no TOUR_SECTION");
 }
 
+/* Found by the fuzzer (tests/fuzz): a stray byte that is not UTF-8 where a
+ * keyword goes. The message quotes it and must still be text a window
+ * can show, naming the file and the line. */
+static void
+test_invalid_utf8_keyword (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("STORMOPS_TEST_DATA"), "bad", "tsplib-invalid-utf8.tsp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StormTsplib) tsp = storm_tsplib_load (path, &error);
+
+  g_assert_null (tsp);
+  g_assert_error (error, STORM_ERROR, STORM_ERROR_PARSE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "tsplib-invalid-utf8.tsp:16: "));
+  /* the byte shown as U+FFFD */
+  g_assert_nonnull (strstr (error->message, "\xEF\xBF\xBD"));
+}
+
 static void
 test_missing_file (void)
 {
@@ -346,6 +364,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tsplib/errors", test_errors);
   g_test_add_func ("/tsplib/tour-errors", test_tour_errors);
   g_test_add_func ("/tsplib/missing-file", test_missing_file);
+  g_test_add_func ("/tsplib/invalid-utf8-keyword", test_invalid_utf8_keyword);
 
   return g_test_run ();
 }

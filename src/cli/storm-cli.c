@@ -12,7 +12,9 @@
 
 #include "storm-cli.h"
 #include "storm-cli-cycle.h"
+#include "storm-cli-dash.h"
 #include "storm-cli-routes.h"
+#include "storm-cli-serve.h"
 #include "storm-demo.h"
 #include "storm-error.h"
 #include "storm-import.h"
@@ -70,8 +72,22 @@ static const Command commands[] = {
     N_("Import touches (knocks, calls, mailers) from CSV"), storm_cli_touches },
   { "report", N_("--storm CODE [--json]"),
     N_("Print a storm’s measurement report"), storm_cli_report },
+  { "ops-health", N_("[--stale-days N] [--json]"),
+    N_("What failed and what needs you today"), storm_cli_ops_health },
+  { "ops", N_("[--stale-days N] [--json]"),
+    N_("Same as ops-health"), storm_cli_ops_health },
+  { "sales-leak", N_("[--days N] [--json]"),
+    N_("Funnel by stage and the worst leak against the benchmarks"), storm_cli_sales_leak },
+  { "leads", N_("import FILE.csv [--map …] [--stage-map …]"),
+    N_("Import leads from another CRM’s CSV export"), storm_cli_leads },
+  { "dash", N_("export|import FILE.json"),
+    N_("Export or replace the dashboards’ data as JSON"), storm_cli_dash },
+  { "agent-jobs", N_("approve|deploy ID [--as NAME]"),
+    N_("Approve an agent job as a person, or mark it deployed"), storm_cli_agent_jobs },
   { "routes", N_("plan|list|export --storm CODE"),
     N_("Plan, list or export crew routes"), storm_cli_routes },
+  { "serve", N_("[--address ADDRESS] [--port PORT]"),
+    N_("Serve the HTTP API without a window"), storm_cli_serve },
   { "stats", N_("lift X1/N1 X2/N2"),
     N_("Lift between two rates, with confidence intervals"), cmd_stats },
   { "tsp", N_("FILE.tsp"),

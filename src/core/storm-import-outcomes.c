@@ -44,7 +44,8 @@ parse_bool (const char *text,
 {
   static const char * const yes[] = { "1", "yes", "y", "true", "t", "converted", "signed" };
   static const char * const no[] = { "0", "no", "n", "false", "f", "not_converted", "lost" };
-  g_autofree char *lower = g_ascii_strdown (g_strstrip (g_strdup (text)), -1);
+  g_autofree char *raw = g_strdup (text);
+  g_autofree char *lower = g_ascii_strdown (g_strstrip (raw), -1);
 
   for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
     if (g_str_equal (lower, yes[i]))
@@ -82,7 +83,8 @@ map_header (StormCsv  *csv,
     cols[c] = -1;
   for (guint i = 0; i < storm_csv_get_n_fields (csv); i++)
     {
-      g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (storm_csv_get_field (csv, i))), -1);
+      g_autofree char *raw = g_strdup (storm_csv_get_field (csv, i));
+      g_autofree char *name = g_ascii_strdown (g_strstrip (raw), -1);
 
       for (int c = 0; c < N_COLS; c++)
         for (guint a = 0; a < 4 && aliases[c][a] != NULL; a++)
@@ -118,6 +120,7 @@ import_rows (StormDb            *db,
              GError            **error)
 {
   g_autoptr(sqlite3_stmt) member = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   int cols[N_COLS];
   GError *local_error = NULL;
 
@@ -131,6 +134,12 @@ import_rows (StormDb            *db,
     }
   if (!map_header (csv, kind, cols, error))
     return FALSE;
+  /* Messages name a field as the file's header does ("at", "amount"),
+   * also when the reader rejects a record. */
+  storm_csv_use_as_header (csv);
+  for (int c = 0; c < N_COLS; c++)
+    g_ptr_array_add (names, cols[c] >= 0 ? g_strstrip (g_strdup (storm_csv_get_field (csv, cols[c])))
+                                         : g_strdup (aliases[c][0]));
 
   member = storm_db_prepare (db,
                              "SELECT p.id FROM properties p JOIN storm_properties sp ON sp.property_id = p.id "
@@ -149,7 +158,7 @@ import_rows (StormDb            *db,
       result->n_rows++;
       if (ext_id[0] == '\0')
         {
-          _storm_import_error (error, &place, "property_id", _("is empty"));
+          _storm_import_error (error, &place, g_ptr_array_index (names, COL_PROPERTY), _("is empty"));
           return FALSE;
         }
       sqlite3_bind_text (member, 1, ext_id, -1, SQLITE_TRANSIENT);
@@ -159,12 +168,12 @@ import_rows (StormDb            *db,
       sqlite3_reset (member);
       if (property_id == 0)
         {
-          _storm_import_error (error, &place, "property_id", _("“%s” is not a property of this storm"), ext_id);
+          _storm_import_error (error, &place, g_ptr_array_index (names, COL_PROPERTY), _("“%s” is not a property of this storm"), ext_id);
           return FALSE;
         }
       if (when[0] != '\0' && !valid_when (when))
         {
-          _storm_import_error (error, &place, "date",
+          _storm_import_error (error, &place, g_ptr_array_index (names, COL_DATE),
                                _("“%s” is not a date like 2024-05-01 or 2024-05-01T18:30:00Z"), when);
           return FALSE;
         }
@@ -177,7 +186,7 @@ import_rows (StormDb            *db,
 
           if (!parse_bool (converted, &outcome.converted))
             {
-              _storm_import_error (error, &place, "converted", _("“%s” is not yes/no or 1/0"), converted);
+              _storm_import_error (error, &place, g_ptr_array_index (names, COL_CONVERTED), _("“%s” is not yes/no or 1/0"), converted);
               return FALSE;
             }
           if (cols[COL_VALUE] >= 0 && !_storm_text_is_blank (storm_csv_get_field (csv, cols[COL_VALUE])))
@@ -186,7 +195,7 @@ import_rows (StormDb            *db,
 
               if (!_storm_parse_double (value, &outcome.value) || outcome.value < 0)
                 {
-                  _storm_import_error (error, &place, "value", _("“%s” is not an amount of zero or more"), value);
+                  _storm_import_error (error, &place, g_ptr_array_index (names, COL_VALUE), _("“%s” is not an amount of zero or more"), value);
                   return FALSE;
                 }
             }
@@ -209,7 +218,7 @@ import_rows (StormDb            *db,
 
           if (when[0] == '\0')
             {
-              _storm_import_error (error, &place, "at", _("is empty; a touch needs its time"));
+              _storm_import_error (error, &place, g_ptr_array_index (names, COL_DATE), _("is empty; a touch needs its time"));
               return FALSE;
             }
           if (!storm_db_add_touch (db, storm_id, property_id, channel, when,
@@ -217,7 +226,7 @@ import_rows (StormDb            *db,
                                    "csv", "import", &added, &channel_error))
             {
               if (g_error_matches (channel_error, STORM_ERROR, STORM_ERROR_INVALID))
-                _storm_import_error (error, &place, "channel", "%s", channel_error->message);
+                _storm_import_error (error, &place, g_ptr_array_index (names, COL_CHANNEL), "%s", channel_error->message);
               else
                 g_propagate_error (error, g_steal_pointer (&channel_error));
               return FALSE;

@@ -459,7 +459,9 @@ storm_policy_preview_load (StormDb       *db,
       return NULL;
     }
 
-  qsort (scored->data, scored->len, sizeof (Scored), scored_desc);
+  /* an empty array has no data, and qsort () wants a pointer anyway */
+  if (scored->len > 0)
+    qsort (scored->data, scored->len, sizeof (Scored), scored_desc);
   self->n_scored = scored->len;
   self->uplift = g_new (double, scored->len + 1);
   self->sum_uplift = g_new0 (double, scored->len + 1);

@@ -307,7 +307,9 @@ storm_report_compute (StormDb                  *db,
       g_array_append_val (report->bands, *row);
     }
 
-  qsort (samples->data, samples->len, sizeof (Sample), sample_desc);
+  /* an empty array has no data, and qsort () wants a pointer anyway */
+  if (samples->len > 0)
+    qsort (samples->data, samples->len, sizeof (Sample), sample_desc);
   report->qini = qini_from_sorted ((const Sample *) samples->data, samples->len, 10, &report->qini_coefficient);
   return TRUE;
 }

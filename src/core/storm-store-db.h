@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 typedef struct _StormDb StormDb;
 
 /* Latest schema version this build knows. */
-#define STORM_SCHEMA_VERSION 3
+#define STORM_SCHEMA_VERSION 5
 /* PRAGMA application_id of a StormOps database: "STOR". */
 #define STORM_APPLICATION_ID 0x53544F52
 

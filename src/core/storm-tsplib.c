@@ -56,11 +56,14 @@ fail_at (GError     **error,
 {
   va_list args;
   g_autofree char *message = NULL;
+  g_autofree char *valid = NULL;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, STORM_ERROR, STORM_ERROR_PARSE, "%s:%u: %s", r->filename, line, message);
+  /* the message quotes the text, which need not be UTF-8 */
+  valid = g_utf8_make_valid (message, -1);
+  g_set_error (error, STORM_ERROR, STORM_ERROR_PARSE, "%s:%u: %s", r->filename, line, valid);
   return FALSE;
 }
 
