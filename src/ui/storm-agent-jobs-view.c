@@ -188,6 +188,8 @@ reload (StormAgentJobsView *self)
   StormDb *db;
   guint shown = 0;
 
+  if (!storm_dash_ui_shown_or_defer (GTK_WIDGET (self), (void (*) (gpointer)) reload))
+    return;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   if (self->store == NULL)

@@ -231,3 +231,28 @@ storm_dash_ui_person (void)
     name = g_get_user_name ();
   return name;
 }
+
+static void
+deferred_map_cb (GtkWidget *view,
+                 gpointer   reload)
+{
+  g_signal_handlers_disconnect_by_func (view, deferred_map_cb, reload);
+  g_object_set_data (G_OBJECT (view), "storm-dash-deferred", NULL);
+  ((void (*) (gpointer)) reload) (view);
+}
+
+gboolean
+storm_dash_ui_shown_or_defer (GtkWidget  *view,
+                              void      (*reload) (gpointer view))
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (view), FALSE);
+
+  if (gtk_widget_get_mapped (view))
+    return TRUE;
+  if (g_object_get_data (G_OBJECT (view), "storm-dash-deferred") == NULL)
+    {
+      g_object_set_data (G_OBJECT (view), "storm-dash-deferred", GINT_TO_POINTER (TRUE));
+      g_signal_connect (view, "map", G_CALLBACK (deferred_map_cb), reload);
+    }
+  return FALSE;
+}

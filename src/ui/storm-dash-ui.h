@@ -30,6 +30,11 @@ GtkWidget  *storm_dash_ui_detail_row   (const char  *title,
                                         const char  *value);
 /* Removes every child of @box. */
 void        storm_dash_ui_clear_box    (GtkBox      *box);
+/* TRUE when @view is on screen. Otherwise FALSE, and @reload (@view) runs
+ * once when it is next shown: hidden dashboards read and build nothing,
+ * so the window's first frame does not wait for them. */
+gboolean    storm_dash_ui_shown_or_defer (GtkWidget  *view,
+                                          void      (*reload) (gpointer view));
 
 /* The person recorded when this user approves: the real name, else the
  * login name. */

@@ -251,6 +251,8 @@ reload (StormPackagesView *self)
   gint64 n;
   g_autofree char *title = NULL;
 
+  if (!storm_dash_ui_shown_or_defer (GTK_WIDGET (self), (void (*) (gpointer)) reload))
+    return;
   storm_dash_ui_clear_box (self->groups_box);
   if (self->store == NULL)
     return;

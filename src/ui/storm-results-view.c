@@ -181,6 +181,8 @@ reload (StormResultsView *self)
   guint n = 0, n_measured = 0, n_missing = 0;
   StormDb *db;
 
+  if (!storm_dash_ui_shown_or_defer (GTK_WIDGET (self), (void (*) (gpointer)) reload))
+    return;
   storm_dash_ui_clear_box (self->groups_box);
   if (self->store == NULL)
     return;

@@ -372,6 +372,8 @@ refresh (StormSalesLeakView *self)
   Compute *compute;
   Pending *pending;
 
+  if (!storm_dash_ui_shown_or_defer (GTK_WIDGET (self), (void (*) (gpointer)) refresh))
+    return;
   if (self->store == NULL)
     return;
   if (self->computing)
