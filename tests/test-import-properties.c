@@ -555,6 +555,11 @@ static const BadCase bad_cases[] = {
   { "bad-geometry.geojson", "bad-geometry.geojson: feature 2: field “geometry”: expected a Point with coordinates" },
   { "not-json.json", "not-json.json:2:26: Parse error: unexpected number `32.790', expected character `,' "
                      "(the file is not valid JSON)" },
+  /* found by the fuzzer: json-glib quotes the bytes it stopped at, here not
+   * UTF-8, so the message shows them as U+FFFD */
+  { "invalid-utf8-string.geojson", "invalid-utf8-string.geojson:1:5419: Parse error: invalid string constant "
+                                   "\"Campisi\xEF\xBF\xBD, 32.796424]}, \", expected valid string constant "
+                                   "(the file is not valid JSON)" },
 };
 
 static void

@@ -337,6 +337,26 @@ test_invalid_utf8_keyword (void)
   g_assert_nonnull (strstr (error->message, "\xEF\xBF\xBD"));
 }
 
+/* Found by the fuzzer: a GEO coordinate far beyond any degree, which
+ * overflowed the conversion of its degrees. It is refused where it is. */
+static void
+test_geo_out_of_range (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("STORMOPS_TEST_DATA"), "bad", "tsplib-geo-overflow.tsp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StormTsplib) tsp = storm_tsplib_load (path, &error);
+
+  g_assert_null (tsp);
+  g_assert_error (error, STORM_ERROR, STORM_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "tsplib-geo-overflow.tsp:7: Node 3: 0, 9999"));
+  g_assert_true (g_str_has_suffix (error->message, "is not a GEO position (latitude −90–90, longitude −180–180 as DDD.MM)."));
+
+  /* the same when EDGE_WEIGHT_TYPE comes after the coordinates */
+  assert_parse_error ("NAME: bad\nTYPE: TSP\nDIMENSION: 2\nNODE_COORD_SECTION\n1 0 0\n2 95.5 10\n"
+                      "EDGE_WEIGHT_TYPE: GEO\nEOF\n",
+                      "bad.tsp:7: Node 2 is not a GEO position");
+}
+
 static void
 test_missing_file (void)
 {
@@ -365,6 +385,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tsplib/tour-errors", test_tour_errors);
   g_test_add_func ("/tsplib/missing-file", test_missing_file);
   g_test_add_func ("/tsplib/invalid-utf8-keyword", test_invalid_utf8_keyword);
+  g_test_add_func ("/tsplib/geo-out-of-range", test_geo_out_of_range);
 
   return g_test_run ();
 }

@@ -875,11 +875,14 @@ import_json (Import         *self,
         {
           /* json-glib's message starts with "PATH:LINE:COL:"; name the file as everywhere else */
           const char *detail = local_error->message;
+          g_autofree char *valid = NULL;
 
           if (g_str_has_prefix (detail, path) && detail[strlen (path)] == ':')
             detail += strlen (path) + 1;
+          /* it quotes the text it stopped at, which need not be UTF-8 */
+          valid = g_utf8_make_valid (detail, -1);
           g_set_error (error, STORM_ERROR, STORM_ERROR_PARSE,
-                       _("%s:%s (the file is not valid JSON)"), self->name, detail);
+                       _("%s:%s (the file is not valid JSON)"), self->name, valid);
         }
       return FALSE;
     }

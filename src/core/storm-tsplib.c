@@ -185,13 +185,24 @@ parse_dimension (const Reader  *r,
   return TRUE;
 }
 
-/* NODE_COORD_SECTION / DISPLAY_DATA_SECTION: one "id x y" per line. */
+/* GEO coordinates are latitude and longitude as DDD.MM; anything else
+ * is not a place (and would overflow the degrees' conversion). */
+static gboolean
+is_geo_position (double lat,
+                 double lon)
+{
+  return fabs (lat) <= 90.0 && fabs (lon) <= 180.0;
+}
+
+/* NODE_COORD_SECTION / DISPLAY_DATA_SECTION: one "id x y" per line;
+ * with @geo, each a position. */
 static gboolean
 read_coords (Reader       *r,
              GString      *buf,
              const char   *section,
              guint         section_line,
              guint         dimension,
+             gboolean      geo,
              double       *x,
              double       *y,
              GError      **error)
@@ -243,6 +254,10 @@ read_coords (Reader       *r,
         return fail_at (error, r, line, _("Node %s: the x coordinate “%s” is not a number."), tokens[0], tokens[1]);
       if (!parse_double (tokens[2], &vy))
         return fail_at (error, r, line, _("Node %s: the y coordinate “%s” is not a number."), tokens[0], tokens[2]);
+      if (geo && !is_geo_position (vx, vy))
+        return fail_at (error, r, line,
+                        _("Node %s: %s, %s is not a GEO position (latitude −90–90, longitude −180–180 as DDD.MM)."),
+                        tokens[0], tokens[1], tokens[2]);
       seen[id - 1] = 1;
       x[id - 1] = vx;
       y[id - 1] = vy;
@@ -513,7 +528,7 @@ storm_tsplib_parse (const char  *text,
               g_autofree double *dy = g_new (double, self->dimension);
 
               if (!read_coords (&r, buf, display ? "DISPLAY_DATA_SECTION" : "NODE_COORD_SECTION",
-                                line, self->dimension, dx, dy, error))
+                                line, self->dimension, FALSE, dx, dy, error))
                 return NULL;
               if (!display)
                 return (fail_at (error, &r, line, _("NODE_COORD_SECTION is given twice.")), NULL);
@@ -524,7 +539,8 @@ storm_tsplib_parse (const char  *text,
           self->x = g_new (double, self->dimension);
           self->y = g_new (double, self->dimension);
           if (!read_coords (&r, buf, display ? "DISPLAY_DATA_SECTION" : "NODE_COORD_SECTION",
-                            line, self->dimension, self->x, self->y, error))
+                            line, self->dimension, have_metric && self->metric == STORM_TOUR_GEO && !display,
+                            self->x, self->y, error))
             return NULL;
           have_coords = !display;
         }
@@ -574,6 +590,12 @@ storm_tsplib_parse (const char  *text,
     return (fail_at (error, &r, metric_line, _("EDGE_WEIGHT_TYPE is EXPLICIT but there is no EDGE_WEIGHT_SECTION.")), NULL);
   if (self->metric != STORM_TOUR_MATRIX && !have_coords)
     return (fail_at (error, &r, line, _("The file has no NODE_COORD_SECTION.")), NULL);
+  /* coordinates read before EDGE_WEIGHT_TYPE said GEO */
+  if (self->metric == STORM_TOUR_GEO)
+    for (guint i = 0; i < self->dimension; i++)
+      if (!is_geo_position (self->x[i], self->y[i]))
+        return (fail_at (error, &r, metric_line, _("Node %u is not a GEO position (latitude −90–90, longitude −180–180 as DDD.MM)."),
+                         i + 1), NULL);
   if (self->name == NULL)
     {
       g_autofree char *base = g_path_get_basename (r.filename);
