@@ -523,6 +523,29 @@ test_dashboards (DbFixture     *f,
   g_assert_cmpint (run ("agent-jobs", "deploy", "2", "--db", db, NULL), ==, 0);
   g_assert_cmpint (run ("agent-jobs", "deploy", "x", "--db", db, NULL), ==, 2);
 
+  /* add: classified by the risk rules, stored with the job, waiting for a person */
+  g_assert_cmpint (run ("agent-jobs", "add", "--task", "Fix the login form", "--files", "src/auth/login.c, src/ui/login.ui",
+                        "--result", "success", "--tests-passed", "12", "--tests-failed", "1", "--branch", "fix/login",
+                        "--db", db, NULL), ==, 0);
+  g_assert_cmpstr (out->str, ==, "Agent job 7: high risk, auth/security (src/auth/login.c matches */auth/*); "
+                                 "waits for a person to approve deploying it\n");
+  g_assert_cmpint (run ("agent-jobs", "add", "--task", "Restyle", "--files", "src/ui/a.ui,data/style.css", "--db", db, NULL),
+                   ==, 0);
+  g_assert_true (g_str_has_prefix (out->str, "Agent job 8: low risk, ui-only ("));
+  g_assert_cmpint (run ("agent-jobs", "add", "--task", "x", "--files", "a.c", "--result", "maybe", "--db", db, NULL), ==, 2);
+  g_assert_true (g_str_has_prefix (err->str, "stormops: --result: use success, failure or partial\n"));
+  g_assert_cmpint (run ("agent-jobs", "add", "--task", "x", "--files", " , ", "--db", db, NULL), ==, 2);
+  g_assert_cmpint (run ("agent-jobs", "deploy", "7", "--db", db, NULL), ==, 1);
+  {
+    g_autoptr(StormDb) check = storm_db_open (db, NULL);
+
+    g_assert_cmpint (storm_db_count_rows (check, "SELECT count (*) FROM agent_jobs WHERE id = 7 AND branch = 'fix/login' "
+                                                 "AND tests_passed = 12 AND tests_failed = 1 AND result = 'success' "
+                                                 "AND files_touched = 'src/auth/login.c' || char (10) || 'src/ui/login.ui' "
+                                                 "AND deployed_at IS NULL", 0), ==, 1);
+    g_assert_cmpint (storm_db_count_rows (check, "SELECT count (*) FROM agent_jobs", 0), ==, 8);
+  }
+
   g_assert_cmpint (run ("dash", "export", json, "--db", db, NULL), ==, 0);
   g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
   g_assert_cmpint (run ("dash", "import", json, "--db", db, NULL), ==, 0);

@@ -210,6 +210,73 @@ storm_cli_leads (int         argc,
   return 0;
 }
 
+static const char * const job_results[] = { "success", "failure", "partial", NULL };
+
+/* stormops agent-jobs add: records a job with its risk classified from
+ * the files it touched by the rules as they are now, and asks a person
+ * to approve deploying it. */
+static int
+add_agent_job (GOptionContext *context,
+               const char     *db_path,
+               char           *task,
+               const char     *files,
+               const char     *result,
+               int             tests_passed,
+               int             tests_failed,
+               const char     *branch,
+               const char     *build_task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StormDb) db = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GPtrArray) clean = g_ptr_array_new_with_free_func (g_free);
+  StormAgentJobSpec spec = { 0 };
+  gint64 id;
+
+  if (task == NULL || *g_strstrip (task) == '\0')
+    return usage_error (context, _("--task: say what the agent was asked to do"));
+  if (files == NULL)
+    return usage_error (context, _("--files: list the files the job touched, separated by commas"));
+  if (result != NULL && !g_strv_contains (job_results, result))
+    return usage_error (context, _("--result: use success, failure or partial"));
+  if (tests_passed < 0 || tests_failed < 0)
+    return usage_error (context, _("--tests-passed and --tests-failed: counts of 0 or more"));
+  paths = g_strsplit (files, ",", -1);
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (*g_strstrip (paths[i]) != '\0')
+      g_ptr_array_add (clean, g_strdup (paths[i]));
+  if (clean->len == 0)
+    return usage_error (context, _("--files: list the files the job touched, separated by commas"));
+  g_ptr_array_add (clean, NULL);
+
+  spec.task = task;
+  spec.files = (const char * const *) clean->pdata;
+  spec.result = result;
+  spec.tests_passed = tests_passed;
+  spec.tests_failed = tests_failed;
+  spec.branch = branch;
+  spec.build_task = build_task;
+  if ((db = storm_db_open (db_path, &error)) == NULL || !storm_db_begin (db, &error))
+    return fail (error);
+  if ((id = storm_db_add_agent_job (db, &spec, &error)) == 0 || !storm_db_commit (db, &error))
+    {
+      storm_db_rollback (db);
+      return fail (error);
+    }
+  /* What was stored, not a second classification. */
+  if ((stmt = storm_db_prepare (db, "SELECT risk_level, risk_category, risk_reason FROM agent_jobs WHERE id = ?1",
+                                &error)) == NULL)
+    return fail (error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 1;
+  g_print (_("Agent job %lld: %s risk, %s (%s); waits for a person to approve deploying it\n"), (long long) id,
+           (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+           (const char *) sqlite3_column_text (stmt, 2));
+  return 0;
+}
+
 int
 storm_cli_agent_jobs (int         argc,
                       char      **argv,
@@ -217,9 +284,23 @@ storm_cli_agent_jobs (int         argc,
 {
   g_autofree char *db_path = NULL;
   g_autofree char *person = NULL;
+  g_autofree char *task = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *branch = NULL;
+  g_autofree char *build_task = NULL;
+  int tests_passed = 0;
+  int tests_failed = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("Database file"), N_("PATH") },
     { "as", 0, 0, G_OPTION_ARG_STRING, &person, N_("Who approves (default: your name)"), N_("NAME") },
+    { "task", 0, 0, G_OPTION_ARG_STRING, &task, N_("add: what the agent was asked to do"), N_("TEXT") },
+    { "files", 0, 0, G_OPTION_ARG_STRING, &files, N_("add: the files it touched"), N_("PATH,…") },
+    { "result", 0, 0, G_OPTION_ARG_STRING, &result, N_("add: success, failure or partial"), N_("RESULT") },
+    { "tests-passed", 0, 0, G_OPTION_ARG_INT, &tests_passed, N_("add: tests that passed"), N_("N") },
+    { "tests-failed", 0, 0, G_OPTION_ARG_INT, &tests_failed, N_("add: tests that failed"), N_("N") },
+    { "branch", 0, 0, G_OPTION_ARG_STRING, &branch, N_("add: the branch it wrote to"), N_("BRANCH") },
+    { "build-task", 0, 0, G_OPTION_ARG_STRING, &build_task, N_("add: the build task it belongs to"), N_("TEXT") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -229,15 +310,21 @@ storm_cli_agent_jobs (int         argc,
   gint64 id;
   char *end = NULL;
 
-  context = parse (&argc, &argv, _("approve|deploy ID"),
-                   _("Approve an agent job’s deployment as a person, or mark it deployed;\n"
-                     "deploying is refused until a person approved it."),
+  context = parse (&argc, &argv, _("add|approve|deploy [ID]"),
+                   _("Record an agent job (its change risk classified from the files it touched),\n"
+                     "approve its deployment as a person, or mark it deployed; deploying is\n"
+                     "refused until a person approved it."),
                    entries, &error);
   if (context == NULL)
     return usage_error (NULL, error->message);
   action = argc > 1 ? argv[1] : NULL;
+  if (argc == 2 && g_strcmp0 (action, "add") == 0)
+    return add_agent_job (context, db_path ? db_path : default_db, task, files, result, tests_passed, tests_failed,
+                          branch, build_task);
   if (argc != 3 || (g_strcmp0 (action, "approve") != 0 && g_strcmp0 (action, "deploy") != 0))
-    return usage_error (context, _("usage: stormops agent-jobs approve|deploy ID [--as NAME]"));
+    return usage_error (context, _("usage: stormops agent-jobs add --task TEXT --files PATH,… [--result RESULT] "
+                                        "[--tests-passed N] [--tests-failed N] [--branch BRANCH]\n"
+                                        "       stormops agent-jobs approve|deploy ID [--as NAME]"));
   id = g_ascii_strtoll (argv[2], &end, 10);
   if (end == argv[2] || *end != '\0' || id <= 0)
     return usage_error (context, _("ID must be the number of an agent job"));

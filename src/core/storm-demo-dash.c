@@ -254,7 +254,8 @@ add_packages (Demo     *demo,
       g_autoptr(sqlite3_stmt) stmt = storm_db_prepare (demo->db,
                                                        "INSERT INTO service_packages (name, promise, scope, exclusions, ideal_client, "
                                                        "  delivery_steps, turnaround_days, revision_policy, price_min, price_max, "
-                                                       "  custom_upgrades, is_demo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
+                                                       "  custom_upgrades, created_at, is_demo) "
+                                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
                                                        error);
       if (stmt == NULL)
         return FALSE;
@@ -269,6 +270,13 @@ add_packages (Demo     *demo,
       sqlite3_bind_double (stmt, 9, packages[i].min);
       sqlite3_bind_double (stmt, 10, packages[i].max);
       sqlite3_bind_text (stmt, 11, _(packages[i].upgrades), -1, SQLITE_TRANSIENT);
+      /* on the demo's clock, like every other row, so a demo is the same
+       * whenever it is made for the same time */
+      {
+        g_autofree char *created = at (demo, 0);
+
+        sqlite3_bind_text (stmt, 12, created, -1, SQLITE_TRANSIENT);
+      }
       if (!_storm_dash_step (demo->db, stmt, "adding a demo package", error))
         return FALSE;
       demo->packages[i] = sqlite3_last_insert_rowid (storm_db_handle (demo->db));

@@ -7,6 +7,7 @@
 #include "storm-agent-jobs-view.h"
 #include "storm-dash-ui.h"
 #include "storm-error.h"
+#include "storm-record-editor.h"
 #include "storm-store-agent-jobs.h"
 
 /* The agent jobs ledger: each job with its risk, tests, files and the
@@ -21,6 +22,7 @@ struct _StormAgentJobsView
   GtkDropDown  *filter_dropdown;
   GtkListBox   *list;
   GtkLabel     *filter_empty_label;
+  GtkListBox   *rules_list;
 
   StormStore   *store;
   gulong        changed_id;
@@ -169,6 +171,38 @@ job_row (sqlite3_stmt *stmt,
 }
 
 static void
+add_rules (StormAgentJobsView *self,
+           StormDb            *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list))) != NULL)
+    gtk_list_box_remove (self->rules_list, child);
+  stmt = storm_db_prepare (db, "SELECT id, position, pattern, category, level FROM risk_rules ORDER BY position", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *badge = gtk_label_new (col (stmt, 4));
+      g_autofree char *title = g_strdup_printf ("%lld. %s", (long long) sqlite3_column_int64 (stmt, 1), col (stmt, 2));
+      g_autofree char *level_class = g_strdup_printf ("risk-%s", col (stmt, 4));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), col (stmt, 3));
+      gtk_widget_add_css_class (badge, "risk-badge");
+      gtk_widget_add_css_class (badge, level_class);
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("document-edit-symbolic"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "agent-jobs.edit-rule");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", sqlite3_column_int64 (stmt, 0));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->rules_list, row);
+    }
+}
+
+static void
 reload (StormAgentJobsView *self)
 {
   static const char * const filters[] = {
@@ -225,6 +259,7 @@ reload (StormAgentJobsView *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->list), shown > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->filter_empty_label), shown == 0);
+  add_rules (self, db);
   gtk_stack_set_visible_child_name (self->stack, "jobs");
 }
 
@@ -314,6 +349,15 @@ import_json_action (GtkWidget  *widget,
 }
 
 static void
+edit_rule_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  storm_record_editor_open (widget, STORM_AGENT_JOBS_VIEW (widget)->store, "risk-rule",
+                            g_variant_get_int64 (parameter), 0);
+}
+
+static void
 storm_agent_jobs_view_dispose (GObject *object)
 {
   StormAgentJobsView *self = STORM_AGENT_JOBS_VIEW (object);
@@ -386,6 +430,8 @@ storm_agent_jobs_view_class_init (StormAgentJobsViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_install_action (widget_class, "agent-jobs.approve", "x", approve_action);
   gtk_widget_class_install_action (widget_class, "agent-jobs.deploy", "x", deploy_action);
+  gtk_widget_class_install_action (widget_class, "agent-jobs.edit-rule", "x", edit_rule_action);
+  gtk_widget_class_bind_template_child (widget_class, StormAgentJobsView, rules_list);
   gtk_widget_class_install_action (widget_class, "dash.import-json", NULL, import_json_action);
   gtk_widget_class_install_action (widget_class, "dash.load-demo", NULL, load_demo_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

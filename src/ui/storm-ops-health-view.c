@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "storm-dash-ui.h"
+#include "storm-lead-window.h"
 #include "storm-ops-health-view.h"
 #include "storm-ops-health.h"
 #include "storm-store-approvals.h"
@@ -356,7 +358,15 @@ open_target_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  storm_dash_ui_open_target (widget, g_variant_get_string (parameter, NULL));
+  const char *target = g_variant_get_string (parameter, NULL);
+  const char *lead = strstr (target, ":lead:");
+
+  /* A stale lead or a stuck proposal opens the lead itself. */
+  if (lead != NULL && STORM_OPS_HEALTH_VIEW (widget)->store != NULL)
+    storm_lead_window_open (widget, STORM_OPS_HEALTH_VIEW (widget)->store,
+                            g_ascii_strtoll (lead + strlen (":lead:"), NULL, 10));
+  else
+    storm_dash_ui_open_target (widget, target);
 }
 
 static void

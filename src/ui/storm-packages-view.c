@@ -6,6 +6,7 @@
 
 #include "storm-dash-ui.h"
 #include "storm-packages-view.h"
+#include "storm-record-editor.h"
 
 /* What we sell and what we reuse: the service packages, the offer
  * ladder chosen per lead, the reusable asset log with its summary and
@@ -70,6 +71,20 @@ plain_row (const char *title,
   return row;
 }
 
+static GtkWidget *
+edit_button (const char *label,
+             const char *action,
+             gint64      id)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
 static guint
 add_packages (StormPackagesView *self,
               StormDb           *db)
@@ -82,10 +97,12 @@ add_packages (StormPackagesView *self,
   };
   guint n = 0;
 
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (packages),
+                                           edit_button (_("_Add Package…"), "packages.edit", 0));
   stmt = storm_db_prepare (db,
                            "SELECT p.name, p.promise, p.scope, p.exclusions, p.ideal_client, p.delivery_steps, "
                            "  p.turnaround_days, p.revision_policy, p.price_min, p.price_max, p.custom_upgrades, "
-                           "  (SELECT count (*) FROM leads l WHERE l.package_id = p.id) "
+                           "  (SELECT count (*) FROM leads l WHERE l.package_id = p.id), p.id "
                            "FROM service_packages p ORDER BY coalesce (p.price_min, 0), p.name LIMIT 200",
                            NULL);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -106,6 +123,8 @@ add_packages (StormPackagesView *self,
                                     storm_dash_ui_detail_row (_(details[i].title), col (stmt, details[i].column)));
       leads = g_strdup_printf ("%lld", (long long) sqlite3_column_int64 (stmt, 11));
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), storm_dash_ui_detail_row (_("Leads on this package"), leads));
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
+                                   edit_button (_("_Edit"), "packages.edit", sqlite3_column_int64 (stmt, 12)));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (packages), row);
       n++;
     }
@@ -124,17 +143,24 @@ add_ladder (StormPackagesView *self,
   stmt = storm_db_prepare (db,
                            "SELECT coalesce (l.company, l.title), o.rung, p.name, o.why, o.upgrade_path, o.repeatability, "
                            "  (SELECT e.asking || ': ' || coalesce (e.actual_need, '') FROM expectation_snapshots e "
+                           "   WHERE e.lead_id = l.id ORDER BY e.taken_at DESC LIMIT 1), "
+                           "  l.id, o.id, (SELECT e.id FROM expectation_snapshots e "
                            "   WHERE e.lead_id = l.id ORDER BY e.taken_at DESC LIMIT 1) "
-                           "FROM offer_ladder o JOIN leads l ON l.id = o.lead_id "
-                           "LEFT JOIN service_packages p ON p.id = o.package_id ORDER BY l.company LIMIT 200",
+                           "FROM leads l LEFT JOIN offer_ladder o ON o.lead_id = l.id "
+                           "LEFT JOIN service_packages p ON p.id = o.package_id "
+                           "WHERE o.id IS NOT NULL OR l.stage IN ('QUALIFIED', 'PROPOSAL_SENT') "
+                           "   OR EXISTS (SELECT 1 FROM expectation_snapshots e WHERE e.lead_id = l.id) "
+                           "ORDER BY o.id IS NULL, l.company LIMIT 200",
                            NULL);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *rung = col (stmt, 1);
-      const char *rung_name = g_str_equal (rung, "fast_cash_dfy") ? _("Fast-cash done for you")
+      const char *rung_name = rung == NULL ? _("no rung chosen yet")
+                              : g_str_equal (rung, "fast_cash_dfy") ? _("Fast-cash done for you")
                               : g_str_equal (rung, "productized") ? _("Productized") : _("Premium custom");
       g_autofree char *title = g_strdup_printf ("%s — %s", col (stmt, 0), rung_name);
       g_autoptr(GString) subtitle = g_string_new (col (stmt, 3) ? col (stmt, 3) : "");
+      GtkWidget *row;
 
       if (ladder == NULL)
         ladder = group (self, _("Offer ladder and expectations"),
@@ -143,7 +169,13 @@ add_ladder (StormPackagesView *self,
         g_string_append_printf (subtitle, _(" · next: %s"), col (stmt, 4));
       if (col (stmt, 6) != NULL)
         g_string_append_printf (subtitle, _(" · asking %s"), col (stmt, 6));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (ladder), plain_row (title, subtitle->str));
+      row = plain_row (title, subtitle->str);
+      /* The target is the lead: the view finds its ladder or snapshot. */
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit_button (_("_Ladder"), "packages.edit-ladder",
+                                                                    sqlite3_column_int64 (stmt, 7)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit_button (_("E_xpectations"), "packages.edit-expectation",
+                                                                    sqlite3_column_int64 (stmt, 7)));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (ladder), row);
     }
 }
 
@@ -300,6 +332,34 @@ import_json_action (GtkWidget  *widget,
 }
 
 static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  storm_record_editor_open (widget, STORM_PACKAGES_VIEW (widget)->store, "package", g_variant_get_int64 (parameter), 0);
+}
+
+/* A lead's offer ladder (one per lead) or its latest expectation
+ * snapshot; a new one when it has none. */
+static void
+edit_per_lead_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  StormPackagesView *self = STORM_PACKAGES_VIEW (widget);
+  gboolean ladder = g_str_equal (action_name, "packages.edit-ladder");
+  gint64 lead = g_variant_get_int64 (parameter);
+  gint64 id;
+
+  id = storm_db_count_rows (storm_store_get_db (self->store),
+                            ladder ? "SELECT coalesce (max (id), 0) FROM offer_ladder WHERE lead_id = ?1"
+                                   : "SELECT coalesce ((SELECT id FROM expectation_snapshots WHERE lead_id = ?1 "
+                                     "ORDER BY taken_at DESC, id DESC LIMIT 1), 0)",
+                            lead);
+  storm_record_editor_open (widget, self->store, ladder ? "offer-ladder" : "expectation", MAX (id, 0), lead);
+}
+
+static void
 storm_packages_view_dispose (GObject *object)
 {
   StormPackagesView *self = STORM_PACKAGES_VIEW (object);
@@ -366,6 +426,9 @@ storm_packages_view_class_init (StormPackagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StormPackagesView, groups_box);
   gtk_widget_class_install_action (widget_class, "dash.import-json", NULL, import_json_action);
   gtk_widget_class_install_action (widget_class, "dash.load-demo", NULL, load_demo_action);
+  gtk_widget_class_install_action (widget_class, "packages.edit", "x", edit_action);
+  gtk_widget_class_install_action (widget_class, "packages.edit-ladder", "x", edit_per_lead_action);
+  gtk_widget_class_install_action (widget_class, "packages.edit-expectation", "x", edit_per_lead_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

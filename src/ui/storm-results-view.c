@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "storm-dash-ui.h"
+#include "storm-lead-window.h"
 #include "storm-results-view.h"
 
 /* The results ledger: every client in a won stage with its target,
@@ -112,7 +113,15 @@ client_row (StormDb      *db,
                                           : g_markup_escape_text (col (stmt, 2), -1);
   g_autofree char *subtitle = NULL;
 
+  GtkWidget *open = gtk_button_new_from_icon_name ("go-next-symbolic");
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (open, "flat");
+  gtk_widget_set_tooltip_text (open, _("Open this client: results, lead, stage, touches, proposals"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "results.open-lead");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "x", sqlite3_column_int64 (stmt, 0));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), open);
   *progress = NAN;
   if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
     {
@@ -234,6 +243,14 @@ reload (StormResultsView *self)
 }
 
 static void
+open_lead_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  storm_lead_window_open (widget, STORM_RESULTS_VIEW (widget)->store, g_variant_get_int64 (parameter));
+}
+
+static void
 store_changed_cb (StormStore       *store,
                   const char       *table,
                   StormResultsView *self)
@@ -324,6 +341,7 @@ storm_results_view_class_init (StormResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StormResultsView, groups_box);
   gtk_widget_class_install_action (widget_class, "dash.import-json", NULL, import_json_action);
   gtk_widget_class_install_action (widget_class, "dash.load-demo", NULL, load_demo_action);
+  gtk_widget_class_install_action (widget_class, "results.open-lead", "x", open_lead_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -6,6 +6,8 @@
 #include <math.h>
 
 #include "storm-dash-ui.h"
+#include "storm-lead-window.h"
+#include "storm-record-editor.h"
 #include "storm-sales-leak-view.h"
 #include "storm-sales-leak.h"
 #include "storm-store-leads.h"
@@ -218,6 +220,17 @@ stage_row (const StormLeakStage *s,
       gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
     }
+  if (!g_str_equal (s->kind, "lost"))
+    {
+      GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+
+      gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (edit, "flat");
+      gtk_widget_set_tooltip_text (edit, _("Edit this stage’s benchmarks"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "leak.edit-benchmark");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", s->code);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+    }
   return row;
 }
 
@@ -317,6 +330,10 @@ show_leak (StormSalesLeakView *self,
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "leak.log-touch");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", lead->id);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "leak.open-lead");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", lead->id);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (stuck), row);
         }
       gtk_box_append (self->groups_box, stuck);
@@ -448,6 +465,28 @@ import_json_action (GtkWidget  *widget,
 }
 
 static void
+open_lead_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  storm_lead_window_open (widget, STORM_SALES_LEAK_VIEW (widget)->store, g_variant_get_int64 (parameter));
+}
+
+static void
+edit_benchmark_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  StormSalesLeakView *self = STORM_SALES_LEAK_VIEW (widget);
+  g_autoptr(sqlite3_stmt) stmt = storm_db_prepare (storm_store_get_db (self->store),
+                                                   "SELECT rowid FROM lead_stages WHERE code = ?1", NULL);
+
+  sqlite3_bind_text (stmt, 1, g_variant_get_string (parameter, NULL), -1, SQLITE_TRANSIENT);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    storm_record_editor_open (widget, self->store, "stage-benchmark", sqlite3_column_int64 (stmt, 0), 0);
+}
+
+static void
 storm_sales_leak_view_dispose (GObject *object)
 {
   StormSalesLeakView *self = STORM_SALES_LEAK_VIEW (object);
@@ -528,6 +567,8 @@ storm_sales_leak_view_class_init (StormSalesLeakViewClass *klass)
   gtk_widget_class_install_action (widget_class, "dash.import-json", NULL, import_json_action);
   gtk_widget_class_install_action (widget_class, "dash.load-demo", NULL, load_demo_action);
   gtk_widget_class_install_action (widget_class, "leak.log-touch", "x", log_touch_action);
+  gtk_widget_class_install_action (widget_class, "leak.open-lead", "x", open_lead_action);
+  gtk_widget_class_install_action (widget_class, "leak.edit-benchmark", "s", edit_benchmark_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
