@@ -161,8 +161,11 @@ check_depth (const char  *data,
  * client gets the position in words. */
 static void
 set_parse_error (GError     **error,
-                 const char  *message)
+                 const char  *raw_message)
 {
+  /* json-glib may quote bytes of a broken escape that are not UTF-8; the
+   * client reads this message as JSON text, so it must be valid. */
+  g_autofree char *message = g_utf8_make_valid (raw_message, -1);
   int line = 0, column = 0, consumed = 0;
 
   if (sscanf (message, "<data>:%d:%d: %n", &line, &column, &consumed) == 2 && consumed > 0)
