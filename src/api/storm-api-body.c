@@ -208,6 +208,13 @@ check_field (const Field  *field,
                          field->name, MAX_STRING);
             return FALSE;
           }
+        /* escapes such as "\\222" can decode to bytes that are not text */
+        if (!g_utf8_validate (text, -1, NULL))
+          {
+            g_set_error (error, STORM_API_ERROR, STORM_API_ERROR_INVALID_FIELD,
+                         _("The field “%s” must be UTF-8 text."), field->name);
+            return FALSE;
+          }
         if (field->type == FIELD_TIMESTAMP && !storm_api_is_timestamp (text))
           {
             g_set_error (error, STORM_API_ERROR, STORM_API_ERROR_INVALID_FIELD,
@@ -256,10 +263,11 @@ check_field (const Field  *field,
 
               if (!JSON_NODE_HOLDS_VALUE (element) ||
                   json_node_get_value_type (element) != G_TYPE_STRING ||
-                  json_node_get_string (element)[0] == '\0')
+                  json_node_get_string (element)[0] == '\0' ||
+                  !g_utf8_validate (json_node_get_string (element), -1, NULL))
                 {
                   g_set_error (error, STORM_API_ERROR, STORM_API_ERROR_INVALID_FIELD,
-                               _("Element %u of the field “%s” must be a non-empty string."), i, field->name);
+                               _("Element %u of the field “%s” must be a non-empty UTF-8 string."), i, field->name);
                   return FALSE;
                 }
             }
@@ -287,11 +295,11 @@ check_field (const Field  *field,
   return FALSE;
 }
 
-JsonObject *
-storm_api_parse_body (StormApiBody   kind,
-                      const char    *data,
-                      gsize          length,
-                      GError       **error)
+static JsonObject *
+parse_body (StormApiBody   kind,
+            const char    *data,
+            gsize          length,
+            GError       **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
@@ -416,4 +424,28 @@ storm_api_body_get_double (JsonObject *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return fallback;
   return json_node_get_double (node);
+}
+
+JsonObject *
+storm_api_parse_body (StormApiBody   kind,
+                      const char    *data,
+                      gsize          length,
+                      GError       **error)
+{
+  GError *local_error = NULL;
+  JsonObject *object = parse_body (kind, data, length, &local_error);
+
+  /* Escapes such as "\222" decode to bytes that are not UTF-8, and a
+   * message may quote the field name they are in: the client reads the
+   * message as JSON text, so it must be valid whatever the body held. */
+  if (local_error != NULL && !g_utf8_validate (local_error->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (local_error->message, -1);
+
+      g_free (local_error->message);
+      local_error->message = valid;
+    }
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return object;
 }
